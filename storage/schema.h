@@ -1,0 +1,144 @@
+/*
+ * schema: a table's definition as the store needs it (Cassandra's TableMetadata).
+ *
+ * Columns have a stable numeric id, assigned at creation and never reused within the table
+ * (cells on disk carry the id, so ALTER TABLE ADD/DROP never rewrites data; cells of a dropped
+ * column are ignored on read, as Cassandra filters them by dropped_time). Column order follows
+ * Cassandra: partition key columns by position, clustering columns by position, then static and
+ * regular columns sorted by name.
+ *
+ * Lifecycle: table_schema_new() gives a builder; add columns, set options, then
+ * table_schema_finish() validates and freezes it. After finish a schema is immutable and
+ * shared by reference count (atomic): table_schema_ref / table_schema_unref. ALTER builds a new
+ * version with table_schema_copy(). Every string, type and array lives in the schema's arena.
+ * Thread rule: immutable after finish; safe to read from any thread holding a reference.
+ */
+#ifndef RINGDB_STORAGE_SCHEMA_H
+#define RINGDB_STORAGE_SCHEMA_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "node/base/arena.h"
+#include "node/base/buf.h"
+#include "node/base/err.h"
+#include "node/base/uuid.h"
+#include "storage/types.h"
+
+#define SCHEMA_COLUMNS_MAX 4096
+#define SCHEMA_NAME_MAX 222 /* Cassandra: keyspace and table names up to 222 characters */
+
+enum column_kind {
+    COLUMN_PARTITION_KEY = 0,
+    COLUMN_CLUSTERING = 1,
+    COLUMN_REGULAR = 2,
+    COLUMN_STATIC = 3,
+};
+
+struct column_def {
+    const char *name;
+    uint16_t id;            /* stable id carried by cells */
+    enum column_kind kind;
+    int16_t position;       /* index within partition key or clustering; -1 otherwise */
+    bool reversed;          /* clustering column with DESC order */
+    const struct cql_type *type;
+};
+
+/* A small sorted string map (compaction = {...}, caching = {...}, replication = {...}). */
+struct str_map {
+    uint32_t n;
+    const char *const *keys;   /* sorted, unique */
+    const char *const *values;
+};
+const char *str_map_get(const struct str_map *m, const char *key);
+
+/* Table options (CQL WITH ...), defaults as Cassandra 4.1. Derived fields are set by finish. */
+struct table_options {
+    double bloom_filter_fp_chance;      /* 0.01 */
+    int32_t gc_grace_seconds;           /* 864000 */
+    int32_t default_time_to_live;       /* 0 */
+    int32_t memtable_flush_period_in_ms; /* 0 */
+    int32_t min_index_interval;         /* 128 */
+    int32_t max_index_interval;         /* 2048 */
+    double crc_check_chance;            /* 1.0 */
+    bool cdc;                           /* false */
+    const char *comment;                /* "" */
+    const char *speculative_retry;      /* "99p" */
+    const char *additional_write_policy; /* "99p" */
+    const char *read_repair;            /* "BLOCKING" */
+    struct str_map caching;     /* {'keys': 'ALL', 'rows_per_partition': 'NONE'} */
+    struct str_map compaction;  /* {'class': '...SizeTieredCompactionStrategy', 'max_threshold':
+                                   '32', 'min_threshold': '4'} */
+    struct str_map compression; /* {'chunk_length_in_kb': '16', 'class': '...LZ4Compressor'} */
+    struct str_map extensions;  /* {} */
+    /* Derived from the maps above by table_schema_finish(). */
+    bool compression_enabled;
+    uint32_t chunk_length_bytes;
+    uint32_t stcs_min_threshold, stcs_max_threshold;
+    double stcs_bucket_low, stcs_bucket_high;
+    uint64_t stcs_min_sstable_bytes;
+};
+
+struct dropped_column {
+    const char *name;
+    const struct cql_type *type;
+    int64_t dropped_time_us; /* cells older than this are ignored */
+    enum column_kind kind;
+};
+
+struct table_schema {
+    atomic_int refs;
+    struct arena arena;
+    const char *keyspace;
+    const char *name;
+    struct uuid id;
+    uint16_t ncolumns;
+    struct column_def *columns; /* see the order above */
+    uint16_t npk;               /* columns[0 .. npk) */
+    uint16_t nck;               /* columns[npk .. npk + nck) */
+    uint16_t next_column_id;
+    uint16_t ndropped;
+    struct dropped_column *dropped;
+    struct table_options opts;
+    bool finished;
+};
+
+/* A builder for a new table (refs = 1). */
+struct table_schema *table_schema_new(const char *keyspace, const char *name,
+                                      const struct uuid *id);
+/* A builder holding a deep copy of s (for ALTER); column ids and next_column_id are kept. */
+struct table_schema *table_schema_copy(const struct table_schema *s);
+/* Adds a column (type is copied into the schema's arena); its id is next_column_id++. */
+int table_schema_add_column(struct table_schema *s, const char *name, enum column_kind kind,
+                            int position, bool reversed, const struct cql_type *type,
+                            struct errmsg *em);
+/* Removes a regular/static column, recording it in dropped. */
+int table_schema_drop_column(struct table_schema *s, const char *name, int64_t now_us,
+                             struct errmsg *em);
+/* Sets one option from CQL text ("gc_grace_seconds", "86400"); maps come as key/value arrays. */
+int table_schema_set_option(struct table_schema *s, const char *name, const char *value,
+                            struct errmsg *em);
+int table_schema_set_map_option(struct table_schema *s, const char *name, uint32_t n,
+                                const char *const *keys, const char *const *values,
+                                struct errmsg *em);
+/* Validates (a partition key exists, positions dense, names unique) and freezes. */
+int table_schema_finish(struct table_schema *s, struct errmsg *em);
+
+struct table_schema *table_schema_ref(struct table_schema *s);
+void table_schema_unref(struct table_schema *s);
+
+const struct column_def *table_schema_column(const struct table_schema *s, const char *name);
+const struct column_def *table_schema_column_by_id(const struct table_schema *s, uint16_t id);
+/* True if a cell of column id written at ts_us belongs to a dropped column (ignore it). */
+bool table_schema_is_dropped(const struct table_schema *s, uint16_t id, int64_t ts_us);
+
+/* Binary codec for persisting a finished schema (catalog file, snapshots); decode validates. */
+void table_schema_encode(const struct table_schema *s, struct buf *out);
+int table_schema_decode(const uint8_t *p, size_t len, cql_udt_lookup_cb lookup, void *ctx,
+                        struct table_schema **out, struct errmsg *em);
+
+/* Appends "CREATE TABLE ks.t (...) WITH ...;" as Cassandra 4.1's DESCRIBE prints it. */
+void table_schema_format_cql(const struct table_schema *s, struct buf *out);
+
+#endif
