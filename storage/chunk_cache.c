@@ -1,0 +1,280 @@
+/*
+ * chunk_cache: see chunk_cache.h. Each shard: a mutex, a power-of-two bucket array of hash
+ * chains (grown when the load passes 1) and a doubly linked LRU list with the most recently
+ * used entry at its head. Invariant: a resident chunk is in exactly one shard's table and LRU
+ * list and holds one reference for the cache; used_bytes is the sum of charge() over them.
+ */
+#include "storage/chunk_cache.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "node/base/assert.h"
+#include "node/base/mem.h"
+
+#define SHARD_BUCKETS_MIN 64
+
+struct shard {
+    pthread_mutex_t mu;
+    struct chunk **buckets;
+    size_t nbuckets; /* power of two */
+    size_t n;
+    struct chunk *head, *tail; /* LRU: head most recent */
+    uint64_t used_bytes;
+    uint64_t capacity_bytes;
+    uint64_t hits, misses, inserts, evictions;
+};
+
+struct chunk_cache {
+    struct shard shards[CHUNK_CACHE_SHARDS];
+};
+
+static atomic_uint_fast64_t next_file_id = 1;
+
+uint64_t chunk_cache_file_id(void)
+{
+    return atomic_fetch_add(&next_file_id, 1);
+}
+
+static uint64_t hash_of(uint64_t file_id, uint64_t off)
+{
+    uint64_t h = file_id * 0x9E3779B97F4A7C15ull ^ off;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t charge(const struct chunk *ch)
+{
+    return (uint64_t)ch->cap + CHUNK_CACHE_ENTRY_OVERHEAD;
+}
+
+struct chunk_cache *chunk_cache_create(uint64_t capacity_bytes)
+{
+    struct chunk_cache *c = xcalloc(1, sizeof *c);
+    for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
+        struct shard *s = &c->shards[i];
+        pthread_mutex_init(&s->mu, NULL);
+        s->nbuckets = SHARD_BUCKETS_MIN;
+        s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
+        s->capacity_bytes = capacity_bytes / CHUNK_CACHE_SHARDS;
+    }
+    return c;
+}
+
+void chunk_cache_destroy(struct chunk_cache *c)
+{
+    if (!c) return;
+    for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
+        struct shard *s = &c->shards[i];
+        struct chunk *ch = s->head;
+        while (ch) {
+            struct chunk *next = ch->next;
+            chunk_unref(ch);
+            ch = next;
+        }
+        free(s->buckets);
+        pthread_mutex_destroy(&s->mu);
+    }
+    free(c);
+}
+
+static struct chunk_cache *default_cache;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void default_init(void)
+{
+    default_cache = chunk_cache_create(CHUNK_CACHE_DEFAULT_BYTES);
+}
+
+struct chunk_cache *chunk_cache_default(void)
+{
+    pthread_once(&default_once, default_init);
+    return default_cache;
+}
+
+struct chunk *chunk_new(uint32_t cap)
+{
+    struct chunk *ch = xmalloc(sizeof *ch + cap);
+    atomic_init(&ch->refs, 1);
+    ch->len = 0;
+    ch->cap = cap;
+    ch->file_id = 0;
+    ch->off = 0;
+    ch->hnext = ch->prev = ch->next = NULL;
+    return ch;
+}
+
+void chunk_unref(struct chunk *ch)
+{
+    if (!ch) return;
+    unsigned old = atomic_fetch_sub_explicit(&ch->refs, 1, memory_order_acq_rel);
+    ASSERT(old > 0);
+    if (old == 1) free(ch);
+}
+
+static struct shard *shard_of(struct chunk_cache *c, uint64_t h)
+{
+    return &c->shards[(h >> 56) % CHUNK_CACHE_SHARDS];
+}
+
+static void lru_unlink(struct shard *s, struct chunk *ch)
+{
+    if (ch->prev) ch->prev->next = ch->next;
+    else s->head = ch->next;
+    if (ch->next) ch->next->prev = ch->prev;
+    else s->tail = ch->prev;
+    ch->prev = ch->next = NULL;
+}
+
+static void lru_push_head(struct shard *s, struct chunk *ch)
+{
+    ch->prev = NULL;
+    ch->next = s->head;
+    if (s->head) s->head->prev = ch;
+    s->head = ch;
+    if (!s->tail) s->tail = ch;
+}
+
+static struct chunk **find_slot(struct shard *s, uint64_t h, uint64_t file_id, uint64_t off)
+{
+    struct chunk **pp = &s->buckets[h & (s->nbuckets - 1)];
+    while (*pp && !((*pp)->file_id == file_id && (*pp)->off == off)) pp = &(*pp)->hnext;
+    return pp;
+}
+
+static void grow(struct shard *s)
+{
+    size_t nb = s->nbuckets * 2;
+    struct chunk **b = xcalloc(nb, sizeof *b);
+    for (size_t i = 0; i < s->nbuckets; i++) {
+        struct chunk *ch = s->buckets[i];
+        while (ch) {
+            struct chunk *next = ch->hnext;
+            size_t j = hash_of(ch->file_id, ch->off) & (nb - 1);
+            ch->hnext = b[j];
+            b[j] = ch;
+            ch = next;
+        }
+    }
+    free(s->buckets);
+    s->buckets = b;
+    s->nbuckets = nb;
+}
+
+/* Removes a resident chunk; returns it so the caller drops the cache's reference unlocked. */
+static struct chunk *remove_locked(struct shard *s, struct chunk *ch)
+{
+    struct chunk **pp = find_slot(s, hash_of(ch->file_id, ch->off), ch->file_id, ch->off);
+    ASSERT(*pp == ch);
+    *pp = ch->hnext;
+    ch->hnext = NULL;
+    lru_unlink(s, ch);
+    s->n--;
+    s->used_bytes -= charge(ch);
+    return ch;
+}
+
+/* Evicts from the tail until used <= capacity; victims are chained through hnext. */
+static struct chunk *evict_locked(struct shard *s)
+{
+    struct chunk *victims = NULL;
+    while (s->used_bytes > s->capacity_bytes && s->tail) {
+        struct chunk *v = remove_locked(s, s->tail);
+        v->hnext = victims;
+        victims = v;
+        s->evictions++;
+    }
+    return victims;
+}
+
+static void release_chain(struct chunk *victims)
+{
+    while (victims) {
+        struct chunk *next = victims->hnext;
+        chunk_unref(victims);
+        victims = next;
+    }
+}
+
+struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64_t off)
+{
+    uint64_t h = hash_of(file_id, off);
+    struct shard *s = shard_of(c, h);
+    pthread_mutex_lock(&s->mu);
+    struct chunk *ch = *find_slot(s, h, file_id, off);
+    if (ch) {
+        atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
+        if (s->head != ch) {
+            lru_unlink(s, ch);
+            lru_push_head(s, ch);
+        }
+        s->hits++;
+    } else {
+        s->misses++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ch;
+}
+
+struct chunk *chunk_cache_insert(struct chunk_cache *c, uint64_t file_id, uint64_t off,
+                                 struct chunk *ch)
+{
+    uint64_t h = hash_of(file_id, off);
+    struct shard *s = shard_of(c, h);
+    if (s->capacity_bytes == 0 || charge(ch) > s->capacity_bytes) return ch;
+    ch->file_id = file_id;
+    ch->off = off;
+    pthread_mutex_lock(&s->mu);
+    struct chunk **pp = find_slot(s, h, file_id, off);
+    if (*pp) {
+        struct chunk *existing = *pp;
+        atomic_fetch_add_explicit(&existing->refs, 1, memory_order_relaxed);
+        pthread_mutex_unlock(&s->mu);
+        chunk_unref(ch);
+        return existing;
+    }
+    atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed); /* the cache's */
+    ch->hnext = NULL;
+    *pp = ch;
+    lru_push_head(s, ch);
+    s->n++;
+    s->used_bytes += charge(ch);
+    s->inserts++;
+    if (s->n > s->nbuckets) grow(s);
+    struct chunk *victims = evict_locked(s);
+    pthread_mutex_unlock(&s->mu);
+    release_chain(victims);
+    return ch;
+}
+
+void chunk_cache_set_capacity(struct chunk_cache *c, uint64_t capacity_bytes)
+{
+    for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
+        struct shard *s = &c->shards[i];
+        pthread_mutex_lock(&s->mu);
+        s->capacity_bytes = capacity_bytes / CHUNK_CACHE_SHARDS;
+        struct chunk *victims = evict_locked(s);
+        pthread_mutex_unlock(&s->mu);
+        release_chain(victims);
+    }
+}
+
+void chunk_cache_get_stats(struct chunk_cache *c, struct chunk_cache_stats *out)
+{
+    *out = (struct chunk_cache_stats){0};
+    for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
+        struct shard *s = &c->shards[i];
+        pthread_mutex_lock(&s->mu);
+        out->hits += s->hits;
+        out->misses += s->misses;
+        out->inserts += s->inserts;
+        out->evictions += s->evictions;
+        out->used_bytes += s->used_bytes;
+        out->capacity_bytes += s->capacity_bytes;
+        out->entries += s->n;
+        pthread_mutex_unlock(&s->mu);
+    }
+}
