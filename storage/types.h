@@ -62,7 +62,8 @@ enum cql_type_id {
 
 struct cql_type {
     enum cql_type_id id;
-    bool frozen;          /* frozen<...>; always true for types nested in a collection */
+    bool frozen;          /* frozen<...>; true for every tuple and for collections/UDTs nested
+                             in a collection, tuple or frozen type (natives: always false) */
     uint16_t nsub;        /* list/set: 1 (element), map: 2 (key, value), tuple/UDT: fields */
     const struct cql_type *const *sub;
     const char *udt_keyspace; /* UDT only */
@@ -111,7 +112,10 @@ const struct cql_type *cql_type_copy(const struct cql_type *t, struct arena *a);
 /*
  * Checks that bytes[0..len) is a well-formed serialized value of type t (fixed sizes, UTF-8 for
  * text, ASCII for ascii, element counts against the bytes remaining, nesting depth).
- * Returns 0 or ERR_INVALID with a message naming the problem.
+ * Returns 0 or ERR_INVALID with Cassandra 4.1's message for the problem. The empty value
+ * (len 0) is accepted for every type Cassandra accepts it for: all but tinyint, smallint,
+ * date, time, duration, list, set and map. Set elements and map keys are not checked for
+ * order or uniqueness (Cassandra re-sorts bound collections; see value_format.h).
  */
 int cql_value_validate(const struct cql_type *t, const uint8_t *v, size_t len, struct errmsg *em);
 
@@ -125,5 +129,20 @@ int cql_value_validate(const struct cql_type *t, const uint8_t *v, size_t len, s
  */
 int cql_value_compare(const struct cql_type *t, const uint8_t *a, size_t alen, const uint8_t *b,
                       size_t blen);
+
+/* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
+bool cql_value_utf8_valid(const uint8_t *s, size_t len);
+
+/*
+ * Cassandra's signed vint (protocol v5 [vint]: zig-zag, then a first byte whose leading 1 bits
+ * count the extra bytes). decode returns the bytes used, or 0 if p[0..len) is truncated.
+ */
+size_t cql_value_decode_vint(const uint8_t *p, size_t len, int64_t *out);
+void cql_value_encode_vint(struct buf *out, int64_t v);
+/* A duration value: months, days, nanoseconds as three vints. decode returns 0 or -1 (bad
+   encoding, trailing bytes, months/days beyond 32 bits; the sign rule is validate's job). */
+int cql_value_decode_duration(const uint8_t *v, size_t len, int32_t *months, int32_t *days,
+                              int64_t *nanos);
+void cql_value_encode_duration(struct buf *out, int32_t months, int32_t days, int64_t nanos);
 
 #endif
