@@ -154,7 +154,7 @@ int clustering_validate(const struct table_schema *s, const uint8_t *ck, uint32_
                         bool is_prefix, struct errmsg *em);
 /* Appends one component to an encoded clustering under construction. */
 void clustering_append(struct buf *b, const uint8_t *v, uint32_t len);
-/* Iterates components: call with *pos = 0; returns 1 and sets *v/*vlen per component,
+/* Iterates components: call with *pos = 0; returns 1 and sets *v and *vlen per component,
    0 at the end, -1 if malformed. */
 int clustering_next(const uint8_t *ck, uint32_t len, uint32_t *pos, const uint8_t **v,
                     uint32_t *vlen);
