@@ -28,6 +28,7 @@
 
 #define SCHEMA_COLUMNS_MAX 4096
 #define SCHEMA_NAME_MAX 222 /* Cassandra: keyspace and table names up to 222 characters */
+#define SCHEMA_COLUMN_NAME_MAX 65535
 
 enum column_kind {
     COLUMN_PARTITION_KEY = 0,
@@ -67,6 +68,7 @@ struct table_options {
     const char *speculative_retry;      /* "99p" */
     const char *additional_write_policy; /* "99p" */
     const char *read_repair;            /* "BLOCKING" */
+    const char *memtable;               /* "default" (Cassandra 4.1's memtable configuration) */
     struct str_map caching;     /* {'keys': 'ALL', 'rows_per_partition': 'NONE'} */
     struct str_map compaction;  /* {'class': '...SizeTieredCompactionStrategy', 'max_threshold':
                                    '32', 'min_threshold': '4'} */
@@ -82,6 +84,7 @@ struct table_options {
 
 struct dropped_column {
     const char *name;
+    uint16_t id;             /* the id the column had; a re-added column of equal type reuses it */
     const struct cql_type *type;
     int64_t dropped_time_us; /* cells older than this are ignored */
     enum column_kind kind;
@@ -102,6 +105,12 @@ struct table_schema {
     struct dropped_column *dropped;
     struct table_options opts;
     bool finished;
+    /* Private (built by table_schema_finish; use the functions below). */
+    uint16_t columns_cap, dropped_cap;
+    uint16_t *by_name;          /* column indexes sorted by name */
+    int32_t *index_by_id;       /* [next_column_id]: column index, or -1 */
+    int64_t *dropped_before_us; /* [next_column_id]: cells with ts <= this are dropped;
+                                   INT64_MIN: none, INT64_MAX: id unknown (all dropped) */
 };
 
 /* A builder for a new table (refs = 1). */
@@ -116,13 +125,25 @@ int table_schema_add_column(struct table_schema *s, const char *name, enum colum
 /* Removes a regular/static column, recording it in dropped. */
 int table_schema_drop_column(struct table_schema *s, const char *name, int64_t now_us,
                              struct errmsg *em);
-/* Sets one option from CQL text ("gc_grace_seconds", "86400"); maps come as key/value arrays. */
+/*
+ * Sets one option from CQL text ("gc_grace_seconds", "86400"): value is the literal's text
+ * (strings without their quotes). A map option (caching, compaction, compression, extensions)
+ * may also be given here as CQL map text "{'class': 'LZ4Compressor', 'chunk_length_in_kb': 64}".
+ * Values are validated and normalised as Cassandra 4.1 does (short class names become full
+ * names, STCS thresholds are filled in, '99PERCENTILE' becomes '99p'). Unknown option: ERR_SYNTAX
+ * "Unknown property"; bad value: ERR_INVALID or ERR_CONFIG (Cassandra's ConfigurationException).
+ */
 int table_schema_set_option(struct table_schema *s, const char *name, const char *value,
                             struct errmsg *em);
 int table_schema_set_map_option(struct table_schema *s, const char *name, uint32_t n,
                                 const char *const *keys, const char *const *values,
                                 struct errmsg *em);
-/* Validates (a partition key exists, positions dense, names unique) and freezes. */
+/*
+ * Validates (a partition key exists, positions dense, names unique, primary-key types frozen and
+ * comparable, no counters mixed with other columns, statics only with clustering columns, index
+ * intervals ordered, valid names), orders the columns, builds the lookup indexes, derives the
+ * option fields, and freezes. On error the builder is unchanged and may be fixed and retried.
+ */
 int table_schema_finish(struct table_schema *s, struct errmsg *em);
 
 struct table_schema *table_schema_ref(struct table_schema *s);
@@ -133,12 +154,25 @@ const struct column_def *table_schema_column_by_id(const struct table_schema *s,
 /* True if a cell of column id written at ts_us belongs to a dropped column (ignore it). */
 bool table_schema_is_dropped(const struct table_schema *s, uint16_t id, int64_t ts_us);
 
-/* Binary codec for persisting a finished schema (catalog file, snapshots); decode validates. */
+/*
+ * Binary codec for persisting a finished schema (catalog file, snapshots); decode validates
+ * (checksum, every count against the bytes left, then table_schema_finish) and returns
+ * ERR_CORRUPT for anything malformed. Types are self-contained (UDT definitions embedded), so
+ * lookup may be NULL; it is unused. Format: docs/formats.md "Table schema".
+ */
 void table_schema_encode(const struct table_schema *s, struct buf *out);
 int table_schema_decode(const uint8_t *p, size_t len, cql_udt_lookup_cb lookup, void *ctx,
                         struct table_schema **out, struct errmsg *em);
 
 /* Appends "CREATE TABLE ks.t (...) WITH ...;" as Cassandra 4.1's DESCRIBE prints it. */
 void table_schema_format_cql(const struct table_schema *s, struct buf *out);
+/* Appends the table options as DESCRIBE prints them after WITH (without the trailing ';'),
+   one per line joined by "\n    AND " (used for CREATE TABLE and for system_schema output). */
+void table_schema_format_options(const struct table_schema *s, struct buf *out);
+
+/* Module-internal (schema_options.c), used by schema.c and schema_codec.c. */
+void table_schema_options_init(struct table_schema *s);
+/* Cross-checks the options and fills the derived fields of o. */
+int table_schema_options_derive(struct table_options *o, struct errmsg *em);
 
 #endif

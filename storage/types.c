@@ -506,3 +506,94 @@ int cql_type_parse(const char *s, size_t len, const char *keyspace, cql_udt_look
     *out = t;
     return 0;
 }
+
+/* ---- binary codec -------------------------------------------------------------------- */
+
+#define TYPE_STR_MAX 65535
+
+static void put_str(struct buf *out, const char *s)
+{
+    buf_put_vbytes(out, s, strlen(s));
+}
+
+void cql_type_encode(const struct cql_type *t, struct buf *out)
+{
+    buf_put_be16(out, (uint16_t)t->id);
+    buf_put_u8(out, t->frozen);
+    buf_put_be16(out, t->nsub);
+    for (uint16_t i = 0; i < t->nsub; i++) cql_type_encode(t->sub[i], out);
+    if (t->id == CQL_UDT) {
+        put_str(out, t->udt_keyspace ? t->udt_keyspace : "");
+        put_str(out, t->udt_name);
+        for (uint16_t i = 0; i < t->nsub; i++) put_str(out, t->field_names[i]);
+    } else if (t->id == CQL_CUSTOM) {
+        put_str(out, t->custom_class);
+    }
+}
+
+static int get_str(struct rbuf *r, struct arena *a, const char **out)
+{
+    const uint8_t *p;
+    size_t n;
+    if (rbuf_vbytes(r, TYPE_STR_MAX, &p, &n) < 0 || memchr(p, 0, n)) return ERR_CORRUPT;
+    *out = arena_strndup(a, (const char *)p, n);
+    return 0;
+}
+
+static bool nsub_ok(enum cql_type_id id, uint16_t nsub)
+{
+    switch (id) {
+    case CQL_LIST:
+    case CQL_SET: return nsub == 1;
+    case CQL_MAP: return nsub == 2;
+    case CQL_TUPLE: return nsub >= 1 && nsub <= CQL_TYPE_FIELDS_MAX;
+    case CQL_UDT: return nsub <= CQL_TYPE_FIELDS_MAX;
+    default: return nsub == 0;
+    }
+}
+
+static int decode_rec(struct rbuf *r, struct arena *a, int depth, const struct cql_type **out)
+{
+    uint16_t id, nsub;
+    uint8_t frozen;
+    if (depth > CQL_TYPE_DEPTH_MAX) return ERR_CORRUPT;
+    if (rbuf_be16(r, &id) < 0 || rbuf_u8(r, &frozen) < 0 || rbuf_be16(r, &nsub) < 0 || frozen > 1)
+        return ERR_CORRUPT;
+    const struct cql_type *native = cql_type_native((enum cql_type_id)id);
+    if (native) {
+        if (nsub || frozen) return ERR_CORRUPT;
+        *out = native;
+        return 0;
+    }
+    if ((id != CQL_CUSTOM && id != CQL_LIST && id != CQL_MAP && id != CQL_SET && id != CQL_UDT &&
+         id != CQL_TUPLE) ||
+        !nsub_ok((enum cql_type_id)id, nsub) || rbuf_left(r) < (size_t)nsub * 5)
+        return ERR_CORRUPT;
+    struct cql_type *t = arena_zalloc(a, sizeof *t);
+    t->id = (enum cql_type_id)id;
+    t->frozen = frozen || id == CQL_TUPLE;
+    t->nsub = nsub;
+    const struct cql_type **sub = nsub ? arena_alloc(a, nsub * sizeof *sub) : NULL;
+    for (uint16_t i = 0; i < nsub; i++) {
+        int rc = decode_rec(r, a, depth + 1, &sub[i]);
+        if (rc) return rc;
+    }
+    t->sub = sub;
+    if (id == CQL_UDT) {
+        const char **names = arena_alloc(a, (nsub ? nsub : 1) * sizeof *names);
+        if (get_str(r, a, &t->udt_keyspace) || get_str(r, a, &t->udt_name) || !t->udt_name[0])
+            return ERR_CORRUPT;
+        for (uint16_t i = 0; i < nsub; i++)
+            if (get_str(r, a, &names[i])) return ERR_CORRUPT;
+        t->field_names = names;
+    } else if (id == CQL_CUSTOM) {
+        if (get_str(r, a, &t->custom_class) || !t->custom_class[0]) return ERR_CORRUPT;
+    }
+    *out = t;
+    return 0;
+}
+
+int cql_type_decode(struct rbuf *r, struct arena *a, const struct cql_type **out)
+{
+    return decode_rec(r, a, 1, out);
+}

@@ -130,6 +130,14 @@ int cql_value_validate(const struct cql_type *t, const uint8_t *v, size_t len, s
 int cql_value_compare(const struct cql_type *t, const uint8_t *a, size_t alen, const uint8_t *b,
                       size_t blen);
 
+/*
+ * Self-contained binary form of a type (schema files): <u16 id><u8 frozen><u16 nsub> then, per
+ * kind, the sub-types, UDT keyspace/name/field names, custom class (strings as varint length +
+ * bytes). decode bounds depth, counts and lengths and returns ERR_CORRUPT on malformed input.
+ */
+void cql_type_encode(const struct cql_type *t, struct buf *out);
+int cql_type_decode(struct rbuf *r, struct arena *a, const struct cql_type **out);
+
 /* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
 bool cql_value_utf8_valid(const uint8_t *s, size_t len);
 
