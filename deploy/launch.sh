@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Launches a local ringdb cluster: node K listens on 127.0.0.K (CQL port 9042 on each address,
+# internode port 7000), with its own directory run/nodeK/ holding its config
+# (conf/ringdb.yaml, generated from the repository's conf/ringdb.yaml), data, commit log, log
+# file (logs/system.log) and PID file (ringdb.pid). Installs missing Debian packages and builds
+# first. Loopback addresses 127.0.0.2 and up need no setup on Linux.
+#
+# Usage: deploy/launch.sh [--nodes N] [--no-build] [--run-dir DIR] [--timeout SECONDS]
+#   --nodes N        number of nodes (default 3)
+#   --no-build       use the existing build/node/ringdb
+#   --run-dir DIR    where the node directories go (default run/)
+#   --timeout S      how long to wait for each node to be up (default 30)
+# Stop the cluster with deploy/stop.sh (same --run-dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+nodes=3
+build=1
+run_dir=$root/run
+timeout_s=30
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --run-dir) run_dir=${2:?--run-dir needs a directory}; shift 2 ;;
+        --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "launch.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+case "$nodes" in ''|*[!0-9]*) echo "launch.sh: --nodes must be a number" >&2; exit 2 ;; esac
+if [ "$nodes" -lt 1 ] || [ "$nodes" -gt 254 ]; then
+    echo "launch.sh: --nodes must be between 1 and 254" >&2
+    exit 2
+fi
+mkdir -p "$run_dir"
+run_dir=$(cd "$run_dir" && pwd)
+bin=$root/build/node/ringdb
+
+if [ "$build" = 1 ]; then
+    deploy/deps.sh
+    echo "== building ringdb (build/, RelWithDebInfo)"
+    cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$root/build" --target ringdb -j "$(nproc)" >/dev/null
+fi
+[ -x "$bin" ] || { echo "launch.sh: $bin is missing; run without --no-build" >&2; exit 1; }
+
+# True when pid is alive and is a ringdb process (a stale PID file may name another program).
+is_ringdb() {
+    local pid=$1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ringdb
+}
+
+for k in $(seq 1 "$nodes"); do
+    pidfile=$run_dir/node$k/ringdb.pid
+    if [ -f "$pidfile" ] && is_ringdb "$(cat "$pidfile")"; then
+        echo "launch.sh: node$k is already running (pid $(cat "$pidfile")); run deploy/stop.sh" >&2
+        exit 1
+    fi
+done
+
+# Prints conf/ringdb.yaml without the keys in $1 (space separated, with their indented or list
+# lines), then those keys with this node's values.
+node_config() {
+    local k=$1 d=$run_dir/node$1 addr=127.0.0.$1
+    awk -v drop="listen_address rpc_address broadcast_address broadcast_rpc_address
+                 native_transport_port storage_port seed_provider data_file_directories
+                 commitlog_directory hints_directory saved_caches_directory" '
+        BEGIN { n = split(drop, d, /[ \n]+/); for (i = 1; i <= n; i++) if (d[i] != "") want[d[i]] = 1 }
+        /^[A-Za-z_][A-Za-z0-9_]*[ \t]*:/ { key = $0; sub(/[ \t]*:.*/, "", key); skip = (key in want) }
+        skip && /^([ \t]|-|[A-Za-z_])/ { next }
+        { print }' "$root/conf/ringdb.yaml"
+    cat <<EOF
+
+# ---- node$k: written by deploy/launch.sh ----
+listen_address: $addr
+rpc_address: $addr
+native_transport_port: 9042
+storage_port: 7000
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:7000"
+data_file_directories:
+  - $d/data
+commitlog_directory: $d/commitlog
+hints_directory: $d/hints
+saved_caches_directory: $d/saved_caches
+EOF
+}
+
+# Starts node k in the background; its PID goes to run/nodeK/ringdb.pid.
+start_node() {
+    local k=$1 d=$run_dir/node$1
+    mkdir -p "$d/conf" "$d/logs"
+    node_config "$k" >"$d/conf/ringdb.yaml"
+    [ -f "$d/logs/system.log" ] && mv -f "$d/logs/system.log" "$d/logs/system.log.1"
+    # setsid: the node keeps running when this terminal closes or gets Ctrl-C.
+    (cd "$d" && exec setsid "$bin" -f --config "$d/conf/ringdb.yaml") \
+        </dev/null >>"$d/logs/system.log" 2>&1 &
+    echo $! >"$d/ringdb.pid"
+}
+
+# Waits until node k logs its ready line; fails early if it exits.
+wait_node() {
+    local k=$1 d=$run_dir/node$1 pid deadline
+    pid=$(cat "$d/ringdb.pid")
+    deadline=$(($(date +%s) + timeout_s))
+    while ! grep -q ' INFO  node started ' "$d/logs/system.log" 2>/dev/null; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "launch.sh: node$k exited during start-up; last lines of $d/logs/system.log:" >&2
+            tail -n 20 "$d/logs/system.log" >&2
+            return 1
+        fi
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "launch.sh: node$k not up after ${timeout_s}s; see $d/logs/system.log" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+echo "== starting $nodes node(s) in $run_dir"
+for k in $(seq 1 "$nodes"); do start_node "$k"; done
+for k in $(seq 1 "$nodes"); do
+    if ! wait_node "$k"; then
+        deploy/stop.sh --run-dir "$run_dir" >&2 || true
+        exit 1
+    fi
+done
+
+echo
+echo "ringdb: $nodes node(s) up"
+for k in $(seq 1 "$nodes"); do
+    d=$run_dir/node$k
+    printf '  node%-3s pid %-7s cql 127.0.0.%s:9042  log %s\n' "$k" "$(cat "$d/ringdb.pid")" \
+        "$k" "${d#"$root"/}/logs/system.log"
+done
+if ! grep -qi 'listening' "$run_dir/node1/logs/system.log"; then
+    echo
+    echo "  note: no node logged a 'listening' line: this build has no CQL server yet, so"
+    echo "  clients cannot connect."
+fi
+echo
+echo "Connect:"
+shell=$(find "$root/build/node/tools" -maxdepth 1 -type f -perm -u+x -name '*sh*' 2>/dev/null |
+    head -n 1)
+if [ -n "$shell" ]; then
+    echo "  ${shell#"$root"/} 127.0.0.1 9042"
+else
+    echo "  (the cqlsh-style shell of node/tools is not built yet)"
+fi
+command -v cqlsh >/dev/null 2>&1 && echo "  cqlsh 127.0.0.1 9042"
+cat <<'EOF'
+  python3 -c 'from cassandra.cluster import Cluster
+s = Cluster(["127.0.0.1"]).connect()
+print(s.execute("SELECT release_version FROM system.local").one())'
+Stop:
+  deploy/stop.sh
+EOF

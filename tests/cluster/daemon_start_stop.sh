@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Process test: ringdb starts, logs its ready line and stops on SIGTERM (and on SIGINT) with
+# exit code 0 after logging "stopping" and "stopped". Also: --version, --help, a bad argument.
+# Usage: daemon_start_stop.sh path/to/ringdb
+set -uo pipefail
+bin=${1:?usage: daemon_start_stop.sh path/to/ringdb}
+. "$(dirname "$0")/daemon_lib.sh"
+
+write_config "$dir/ringdb.yaml"
+for sig in TERM INT; do
+    log=$dir/ringdb.$sig.log
+    "$bin" -f --config "$dir/ringdb.yaml" >"$log" 2>&1 &
+    pid=$!
+    wait_log "$log" ' INFO  node started state=NORMAL' 10
+    kill "-$sig" "$pid"
+    wait_exit 30
+    [ "$exit_code" -eq 0 ] || fail "exit code $exit_code after SIG$sig (want 0)"
+    grep -q " node stopping reason=SIG$sig" "$log" || fail "no stopping line for SIG$sig"
+    grep -q ' node stopped state=STOPPED' "$log" || fail "no stopped line after SIG$sig"
+    [ -d "$dir/data" ] && [ -d "$dir/commitlog" ] || fail "data or commit log dir not created"
+done
+
+"$bin" --version | grep -q '^ringdb ' || fail "--version does not print the version"
+"$bin" --help | grep -q 'usage: ringdb' || fail "--help does not print the usage"
+rc=0
+"$bin" --no-such-flag >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "a bad argument exits $rc (want 2)"
+echo "PASS daemon_start_stop"
