@@ -26,7 +26,7 @@
 #include "storage/merge.h"
 #include "storage/skiplist.h"
 
-#define MEMTABLE_ARENA_BLOCK (1u << 20)
+#define MEMTABLE_ARENA_BLOCK (256u << 10)
 
 struct mem_hdr {
     struct deletion pdel;
@@ -57,7 +57,8 @@ struct memtable {
     struct table_schema *schema;
     struct arena arena;
     struct skiplist parts;
-    atomic_size_t bytes;
+    atomic_size_t bytes; /* arena bytes reserved since creation */
+    size_t base_bytes;   /* reserved by creation itself (the partition list head) */
     atomic_uint_fast64_t cells;
     atomic_uint_fast64_t partitions;
     _Atomic int64_t min_ts;
@@ -72,7 +73,8 @@ struct memtable *memtable_create(struct table_schema *s)
     m->schema = table_schema_ref(s);
     arena_init(&m->arena, MEMTABLE_ARENA_BLOCK);
     skiplist_init(&m->parts, &m->arena, 0x2545F491u);
-    atomic_init(&m->bytes, m->arena.reserved_bytes);
+    m->base_bytes = m->arena.reserved_bytes;
+    atomic_init(&m->bytes, 0);
     atomic_init(&m->cells, 0);
     atomic_init(&m->partitions, 0);
     atomic_init(&m->min_ts, INT64_MAX);
@@ -329,7 +331,8 @@ void memtable_apply(struct memtable *m, const struct partition_update *u)
     for (uint32_t i = 0; i < u->nrts; i++) apply_rt(m, p, &u->rts[i], &min_ts);
     for (uint32_t i = 0; i < u->nrows; i++) apply_row(m, p, &u->rows[i], &min_ts);
     atomic_store_explicit(&m->min_ts, min_ts, memory_order_relaxed);
-    atomic_store_explicit(&m->bytes, m->arena.reserved_bytes, memory_order_relaxed);
+    atomic_store_explicit(&m->bytes, m->arena.reserved_bytes - m->base_bytes,
+                          memory_order_relaxed);
 }
 
 /* ---- readers ---- */

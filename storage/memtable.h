@@ -39,7 +39,8 @@ void memtable_unref(struct memtable *m);
 void memtable_apply(struct memtable *m, const struct partition_update *u);
 
 /* Statistics, readable from any thread. */
-size_t memtable_bytes(const struct memtable *m);     /* arena bytes reserved */
+/* Arena bytes reserved since creation (an empty memtable counts 0), for memory accounting. */
+size_t memtable_bytes(const struct memtable *m);
 uint64_t memtable_cells(const struct memtable *m);
 uint64_t memtable_partitions(const struct memtable *m);
 bool memtable_is_empty(const struct memtable *m);
