@@ -402,13 +402,62 @@ static int walk_root(struct config_parse *l, yaml_node_t *root)
     return config_parse_check_sync_keys(l);
 }
 
+static int syntax_error(const yaml_parser_t *p, const char *name, struct errmsg *em)
+{
+    return errmsg_set(em, ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
+                      p->problem_mark.line + 1, p->problem_mark.column + 1,
+                      p->problem ? p->problem : "unreadable", p->context ? " " : "",
+                      p->context ? p->context : "");
+}
+
+/* A first pass over the parser's events refuses nesting deeper than CONFIG_DEPTH_MAX and a
+   second document before libyaml's loader builds the tree: its scanner is quadratic in the
+   nesting depth (a 400 KB file of '[' takes minutes), and Cassandra reads one document. */
+static int check_shape(const char *text, size_t len, const char *name, struct errmsg *em)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return errmsg_set(em, ERR_CONFIG, "%s: cannot start the YAML parser", name);
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    int depth = 0, docs = 0, rc = 0;
+    for (;;) { /* bounded: every event consumes input, and the stream ends */
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            rc = syntax_error(&p, name, em);
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        size_t line = ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT) break;
+        if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) depth--;
+        if ((type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) &&
+            ++depth > CONFIG_DEPTH_MAX) {
+            rc = errmsg_set(em, ERR_CONFIG, "%s:%zu: nested deeper than %d levels", name, line,
+                            CONFIG_DEPTH_MAX);
+            break;
+        }
+        if (type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+            rc = errmsg_set(em, ERR_CONFIG,
+                            "%s:%zu: a second YAML document ('---'); put every "
+                            "setting in one",
+                            name, line);
+            break;
+        }
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 int config_load_string(struct config *c, const char *text, size_t len, const char *name,
                        struct errmsg *em)
 {
-    if (len > CONFIG_FILE_MAX_BYTES)
-        return errmsg_set(em, ERR_CONFIG, "%s: larger than %d bytes", name, CONFIG_FILE_MAX_BYTES);
     struct errmsg local;
     if (!em) em = &local;
+    if (len > CONFIG_FILE_MAX_BYTES)
+        return errmsg_set(em, ERR_CONFIG, "%s: larger than %d bytes", name, CONFIG_FILE_MAX_BYTES);
+    int rc = check_shape(text, len, name, em);
+    if (rc != 0) return rc;
     c->source = arena_strdup(&c->arena, name);
     struct config_parse l = {.c = c, .name = c->source, .em = em};
     yaml_parser_t parser;
@@ -416,12 +465,8 @@ int config_load_string(struct config *c, const char *text, size_t len, const cha
     if (!yaml_parser_initialize(&parser))
         return errmsg_set(em, ERR_CONFIG, "%s: cannot start the YAML parser", name);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    int rc;
     if (!yaml_parser_load(&parser, &doc)) {
-        rc = errmsg_set(em, ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
-                        parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                        parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
-                        parser.context ? parser.context : "");
+        rc = syntax_error(&parser, name, em);
         yaml_parser_delete(&parser);
         return rc;
     }

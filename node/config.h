@@ -36,6 +36,7 @@
 
 #define CONFIG_FILE_MAX_BYTES (1024 * 1024) /* a config file larger than this is refused */
 #define CONFIG_KEYS_MAX 2048                /* top-level keys in one file */
+#define CONFIG_DEPTH_MAX 64                 /* nesting of lists and mappings */
 #define CONFIG_SEEDS_MAX 64
 #define CONFIG_DATA_DIRS_MAX 16
 #define CONFIG_HOST_MAX 255 /* a seed's host name or address */

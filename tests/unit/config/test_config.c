@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -218,6 +219,7 @@ static const struct error_case error_cases[] = {
     {"a: b\n  c: d\n", "t.yaml:2:"},
     {"- just\n- a list\n", "expected 'key: value' lines at the top level"},
     {"? [a, b]\n: c\n", "a key must be a plain name"},
+    {"cluster_name: x\n---\nnum_tokens: 3\n", "t.yaml:2: a second YAML document"},
 };
 
 Test(config, typos_and_bad_values_name_key_and_line)
@@ -400,6 +402,24 @@ Test(config, store_settings_follow_the_config)
     cr_expect(sc.commit_failure_ignore);
     cr_expect_null(sc.vfs);
     config_deinit(&c);
+}
+
+Test(config, deep_nesting_is_refused_quickly)
+{
+    /* 200000 nested lists: libyaml's loader would take minutes; the shape check stops at 65. */
+    size_t depth = 200000;
+    char *y = malloc(2 * depth + 64);
+    cr_assert_not_null(y);
+    size_t n = (size_t)sprintf(y, "cluster_name: x\nmemtable: ");
+    memset(y + n, '[', depth);
+    memset(y + n + depth, ']', depth);
+    y[n + 2 * depth] = '\0';
+    struct config c;
+    struct errmsg em;
+    cr_expect_eq(load(&c, y, &em), ERR_CONFIG);
+    cr_expect(strstr(em.text, "t.yaml:2: nested deeper than 64 levels") != NULL, "%s", em.text);
+    config_deinit(&c);
+    free(y);
 }
 
 Test(config, load_file_errors_name_the_file)
