@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds twice (release, then
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test under ctest.
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test under ctest, then builds
+# the libFuzzer targets with clang and runs each for a bounded time.
 # Usage: tests/run.sh [--quick]   (--quick: release build only, for a fast local loop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,13 @@ run_build build
 if [ "${1:-}" != "--quick" ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_build build-asan -DRINGDB_SANITIZE=ON
+    # libFuzzer targets (tests/fuzz): a clang build with coverage, ASan and UBSan in every
+    # library; only the fuzz targets are built, and each runs for a bounded time (ctest -L fuzz).
+    echo "== build build-fuzz (clang, RINGDB_FUZZ=ON)"
+    CC=clang cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DRINGDB_FUZZ=ON >/dev/null
+    cmake --build "$root/build-fuzz" -j "$jobs" --target fuzz_all
+    echo "== fuzz build-fuzz"
+    ctest --test-dir "$root/build-fuzz" --output-on-failure -L fuzz -j "$jobs" --timeout 900
 fi
 echo "== all tests passed in $(($(date +%s) - start))s"
