@@ -139,8 +139,7 @@ static void track_add_extent(struct fault_track *t, uint64_t epoch, uint64_t off
     }
     if (t->ext_len == FAULT_EXTENTS_MAX) {
         t->is_ext_overflow = true;
-        log_warn("vfs_fault", "too many unsynced ranges; drop will only truncate path=%s",
-                 t->path);
+        log_warn("vfs_fault", "too many unsynced ranges; drop will only truncate path=%s", t->path);
         return;
     }
     xgrow((void **)&t->ext, &t->ext_cap, t->ext_len + 1, sizeof *t->ext);
@@ -160,7 +159,8 @@ static void track_clip(struct fault_track *t, uint64_t len)
 static bool path_in_dir(const char *path, const char *dir)
 {
     size_t dl = strlen(dir);
-    while (dl > 1 && dir[dl - 1] == '/') dl--;
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
     const char *slash = strrchr(path, '/');
     if (!slash) return dl == 1 && dir[0] == '.';
     size_t pl = (size_t)(slash - path);
@@ -586,17 +586,23 @@ static int parse_count(const char *s, uint64_t *out)
 
 static int parse_errno(const char *s, int *out)
 {
-    if (strcmp(s, "EIO") == 0) *out = EIO;
-    else if (strcmp(s, "ENOSPC") == 0) *out = ENOSPC;
-    else return -1;
+    if (strcmp(s, "EIO") == 0)
+        *out = EIO;
+    else if (strcmp(s, "ENOSPC") == 0)
+        *out = ENOSPC;
+    else
+        return -1;
     return 0;
 }
 
 static int parse_bool(const char *s, bool *out)
 {
-    if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0) *out = true;
-    else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0) *out = false;
-    else return -1;
+    if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
+        *out = true;
+    else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
+        *out = false;
+    else
+        return -1;
     return 0;
 }
 
@@ -658,8 +664,7 @@ int vfs_fault_parse(const char *spec, struct vfs_fault_config *out, struct errms
         if (end) *end = '\0';
         char *eq = strchr(p, '=');
         if (!eq || eq == p)
-            return errmsg_set(em, ERR_CONFIG, "%s: expected key=value, got '%s'", VFS_FAULT_ENV,
-                              p);
+            return errmsg_set(em, ERR_CONFIG, "%s: expected key=value, got '%s'", VFS_FAULT_ENV, p);
         *eq = '\0';
         if (parse_pair(p, eq + 1, &c) < 0)
             return errmsg_set(em, ERR_CONFIG, "%s: bad pair '%s=%s'", VFS_FAULT_ENV, p, eq + 1);

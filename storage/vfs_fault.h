@@ -43,7 +43,7 @@ struct vfs_fault_rule {
 struct vfs_fault_config {
     char path_filter[VFS_FAULT_FILTER_MAX]; /* substring a path must contain; "" = every file */
     struct vfs_fault_rule write;
-    bool is_short_write; /* a failing write first writes half its bytes */
+    bool is_short_write;     /* a failing write first writes half its bytes */
     uint64_t crash_at_write; /* the Nth counted write kills the process (SIGKILL); 0 = never */
     bool is_crash_torn;      /* ... after writing half of it */
     struct vfs_fault_rule sync;

@@ -190,8 +190,10 @@ Test(vfs_fault, drop_unsynced_zeroes_writes_into_preallocated_space)
     char *p = tutil_path(dir, "a");
     uint8_t *b = NULL;
     cr_assert_eq(tutil_read_file(p, &b), 4096, "preallocated size was synced");
-    for (int i = 0; i < 10; i++) cr_assert_eq(b[i], 0xAB, "synced bytes stay");
-    for (int i = 10; i < 4096; i++) cr_assert_eq(b[i], 0, "unsynced byte %d lost", i);
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(b[i], 0xAB, "synced bytes stay");
+    for (int i = 10; i < 4096; i++)
+        cr_assert_eq(b[i], 0, "unsynced byte %d lost", i);
     free(b);
     free(p);
 }
@@ -262,7 +264,8 @@ Test(vfs_fault, crash_at_write_kills_the_process)
             vfs_fault_set(fault, &c);
             struct vfile *f = open_file(torn[t] ? "torn" : "clean", O_RDWR | O_CREAT);
             uint8_t rec[100] = {0};
-            for (int i = 0; i < 5; i++) vfile_pwrite(f, rec, sizeof rec, (uint64_t)i * 100);
+            for (int i = 0; i < 5; i++)
+                vfile_pwrite(f, rec, sizeof rec, (uint64_t)i * 100);
             _exit(0);
         }
         int status = 0;
@@ -301,9 +304,10 @@ Test(vfs_fault, parse_spec_table)
         cr_assert_eq(c.sync.at, cases[i].sync_at, "%s", cases[i].spec);
         cr_assert_str_eq(c.path_filter, cases[i].filter);
     }
-    static const char *const bad[] = {"x=1", "fail_write=", "fail_write=0", "fail_write=-1",
-                                      "fail_write=1x", "write_errno=EPERM", "novalue", "=3",
-                                      "short_write=2"};
+    static const char *const bad[] = {
+        "x=1",           "fail_write=",       "fail_write=0", "fail_write=-1",
+        "fail_write=1x", "write_errno=EPERM", "novalue",      "=3",
+        "short_write=2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct vfs_fault_config c;
         struct errmsg em;

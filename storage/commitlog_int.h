@@ -1,0 +1,110 @@
+/*
+ * commitlog_int: the commit log's private state, shared by its three files (libuv's internal.h
+ * pattern; nothing outside storage/commitlog*.c includes this):
+ *   commitlog.c         open/close, append, segments (switch, spare, deletion), flush marks
+ *   commitlog_sync.c    the sync thread, durability waits and callbacks (group commit)
+ *   commitlog_replay.c  validation of existing segments at open, and replay
+ * Cross-file functions are named commitlog__*.
+ *
+ * Locking: one mutex (mu) guards everything below except the fields marked otherwise. Appends
+ * write to the file while holding mu (so records are contiguous and in position order, and a
+ * process kill leaves at most one torn record at the tail); fsync and segment preallocation run
+ * on the sync thread without mu.
+ *
+ * Positions: synced_pos <= written_pos; everything before synced_pos is durable. A segment is
+ * deletable only when it holds no unflushed table data, is not the active one, is fully synced
+ * (so the sync thread, which only touches segments with unsynced bytes, never races with the
+ * deletion) and is not the newest file on disk (so ids keep growing across restarts).
+ */
+#ifndef RINGDB_STORAGE_COMMITLOG_INT_H
+#define RINGDB_STORAGE_COMMITLOG_INT_H
+
+#include <pthread.h>
+
+#include "storage/commitlog.h"
+
+/* The newest record end of one table in one segment. */
+struct cl_mark {
+    struct uuid table_id;
+    store_pos end;
+};
+
+struct cl_segment {
+    struct cl_segment *next; /* the list is ordered by id */
+    uint32_t id;
+    uint64_t nonce;
+    char *path;
+    struct vfile *file;    /* NULL for segments of an earlier run (opened only to replay) */
+    uint32_t write_off;    /* bytes in use: header + records (+ marker once full) */
+    bool is_old;           /* found at open */
+    bool is_replayed;      /* old: replay ran, so marks are known */
+    bool needs_dir_sync;   /* created inline: its directory entry is not durable yet */
+    struct cl_mark *marks; /* sorted by table id */
+    size_t marks_len;
+    size_t marks_cap;
+};
+
+struct cl_callback {
+    store_pos pos;
+    store_durable_cb cb;
+    void *arg;
+};
+
+struct commitlog {
+    struct commitlog_config cfg; /* cfg.dir points at dir */
+    char *dir;
+    struct vfs *vfs;
+    pthread_mutex_t mu;
+    pthread_cond_t sync_cv; /* wakes the sync thread */
+    pthread_cond_t done_cv; /* wakes durability waiters */
+    pthread_t thread;
+    bool is_thread_started;
+
+    struct cl_segment *segs; /* every segment file we know, by id (active included) */
+    struct cl_segment *active;
+    struct cl_segment *spare; /* preallocated, header synced; not in segs yet */
+    uint32_t next_id;
+    uint8_t *wbuf; /* record assembly buffer (appends hold mu) */
+    size_t wbuf_cap;
+
+    store_pos written_pos;
+    store_pos synced_pos;
+    store_pos want_pos;  /* the highest position someone waits for */
+    store_pos force_pos; /* commitlog_sync: sync at least this far now */
+    int sync_error;      /* sticky: a failed fsync may have lost pages (fsyncgate) */
+    bool is_stopping;
+    bool is_thread_done; /* the sync thread has exited: nothing will become durable */
+    bool is_replay_done;
+    int64_t last_sync_ms;
+    int64_t spare_retry_ms;
+
+    struct cl_callback *cbs;
+    size_t cbs_len;
+    size_t cbs_cap;
+    struct cl_segment **sync_segs; /* sync thread only: the segments one fsync round covers */
+    size_t sync_segs_cap;
+
+    struct commitlog_stats stats;
+};
+
+/* commitlog.c */
+char *commitlog__segment_path(const struct commitlog *cl, uint32_t id);
+/* Deletes the segments that nothing needs any more. Takes mu itself. */
+void commitlog__collect_garbage(struct commitlog *cl);
+/* Records that table_id has data up to end in seg. Called with mu held (or before threads). */
+void commitlog__mark(struct cl_segment *seg, const struct uuid *table_id, store_pos end);
+void commitlog__segment_free(struct cl_segment *seg);
+/* Creates, preallocates and heads a new segment file; with is_durable also syncs it and its
+   directory. Called without mu. */
+int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_durable,
+                              struct cl_segment **out);
+
+/* commitlog_sync.c */
+int commitlog__sync_start(struct commitlog *cl);
+void commitlog__sync_stop(struct commitlog *cl);
+
+/* commitlog_replay.c: validates the segments listed in cl->segs (old ones, sorted), truncating
+   a torn tail; fails with ERR_CORRUPT on proven damage unless cfg.ignore_errors. */
+int commitlog__validate(struct commitlog *cl, struct errmsg *em);
+
+#endif
