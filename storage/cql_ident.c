@@ -9,17 +9,15 @@
 #include <strings.h>
 
 static const char *const reserved[] = {
-    "ADD",       "ALLOW",        "ALTER",    "AND",       "APPLY",       "ASC",
-    "AUTHORIZE", "BATCH",        "BEGIN",    "BY",        "COLUMNFAMILY", "CREATE",
-    "DEFAULT",   "DELETE",       "DESC",     "DESCRIBE",  "DROP",        "ENTRIES",
-    "EXECUTE",   "FROM",         "FULL",     "GRANT",     "IF",          "IN",
-    "INDEX",     "INFINITY",     "INSERT",   "INTO",      "IS",          "KEYSPACE",
-    "LIMIT",     "MATERIALIZED", "MBEAN",    "MBEANS",    "MODIFY",      "NAN",
-    "NORECURSIVE", "NOT",        "NULL",     "OF",        "ON",          "OR",
-    "ORDER",     "PRIMARY",      "RENAME",   "REPLACE",   "REVOKE",      "SCHEMA",
-    "SELECT",    "SET",          "TABLE",    "TO",        "TOKEN",       "TRUNCATE",
-    "UNLOGGED",  "UNSET",        "UPDATE",   "USE",       "USING",       "VIEW",
-    "WHERE",     "WITH",
+    "ADD",    "ALLOW",       "ALTER",  "AND",          "APPLY",    "ASC",      "AUTHORIZE",
+    "BATCH",  "BEGIN",       "BY",     "COLUMNFAMILY", "CREATE",   "DEFAULT",  "DELETE",
+    "DESC",   "DESCRIBE",    "DROP",   "ENTRIES",      "EXECUTE",  "FROM",     "FULL",
+    "GRANT",  "IF",          "IN",     "INDEX",        "INFINITY", "INSERT",   "INTO",
+    "IS",     "KEYSPACE",    "LIMIT",  "MATERIALIZED", "MBEAN",    "MBEANS",   "MODIFY",
+    "NAN",    "NORECURSIVE", "NOT",    "NULL",         "OF",       "ON",       "OR",
+    "ORDER",  "PRIMARY",     "RENAME", "REPLACE",      "REVOKE",   "SCHEMA",   "SELECT",
+    "SET",    "TABLE",       "TO",     "TOKEN",        "TRUNCATE", "UNLOGGED", "UNSET",
+    "UPDATE", "USE",         "USING",  "VIEW",         "WHERE",    "WITH",
 };
 
 bool cql_ident_is_reserved(const char *s, size_t len)
@@ -52,8 +50,10 @@ static void append_quoted(struct buf *out, const char *s, size_t len, char q)
 
 void cql_ident_append(struct buf *out, const char *s)
 {
-    if (cql_ident_needs_quote(s)) append_quoted(out, s, strlen(s), '"');
-    else buf_append(out, s, strlen(s));
+    if (cql_ident_needs_quote(s))
+        append_quoted(out, s, strlen(s), '"');
+    else
+        buf_append(out, s, strlen(s));
 }
 
 void cql_ident_append_string(struct buf *out, const char *s, size_t len)

@@ -32,14 +32,15 @@ const char *str_map_get(const struct str_map *m, const char *key)
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(key, m->keys[mid]);
         if (c == 0) return m->values[mid];
-        if (c < 0) hi = mid;
-        else lo = mid + 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return NULL;
 }
 
-struct table_schema *table_schema_new(const char *keyspace, const char *name,
-                                      const struct uuid *id)
+struct table_schema *table_schema_new(const char *keyspace, const char *name, const struct uuid *id)
 {
     struct table_schema *s = xcalloc(1, sizeof *s);
     atomic_init(&s->refs, 1);
@@ -138,14 +139,15 @@ int table_schema_add_column(struct table_schema *s, const char *name, enum colum
     ASSERT(!s->finished);
     ASSERT(kind >= COLUMN_PARTITION_KEY && kind <= COLUMN_STATIC);
     size_t len = strlen(name);
-    if (len == 0 || len > SCHEMA_COLUMN_NAME_MAX || !cql_value_utf8_valid((const uint8_t *)name, len))
+    if (len == 0 || len > SCHEMA_COLUMN_NAME_MAX ||
+        !cql_value_utf8_valid((const uint8_t *)name, len))
         return errmsg_set(em, ERR_INVALID, "Invalid column name (empty, too long or not UTF-8)");
     if (find_linear(s, name) >= 0)
         return errmsg_set(em, ERR_INVALID, "Duplicate column '%s' declaration for table %s.%s",
                           name, s->keyspace, s->name);
     if (s->ncolumns >= SCHEMA_COLUMNS_MAX)
-        return errmsg_set(em, ERR_INVALID, "Too many columns in table %s.%s (max %d)",
-                          s->keyspace, s->name, SCHEMA_COLUMNS_MAX);
+        return errmsg_set(em, ERR_INVALID, "Too many columns in table %s.%s (max %d)", s->keyspace,
+                          s->name, SCHEMA_COLUMNS_MAX);
     bool key = kind == COLUMN_PARTITION_KEY || kind == COLUMN_CLUSTERING;
     if (key && (position < 0 || position >= SCHEMA_COLUMNS_MAX))
         return errmsg_set(em, ERR_INVALID, "Invalid position %d for key column %s", position, name);
@@ -234,19 +236,21 @@ static int check_key_type(const struct table_schema *s, const struct column_def 
     (void)s;
     const struct cql_type *t = c->type;
     if (t->id == CQL_COUNTER)
-        return errmsg_set(em, ERR_INVALID, "counter type is not supported for PRIMARY KEY column '%s'",
-                          c->name);
+        return errmsg_set(em, ERR_INVALID,
+                          "counter type is not supported for PRIMARY KEY column '%s'", c->name);
     if (cql_type_is_multicell(t)) {
         if (t->id == CQL_UDT)
-            return errmsg_set(em, ERR_INVALID,
-                              "Invalid non-frozen user-defined type \"%s\" for PRIMARY KEY column '%s'",
-                              t->udt_name, c->name);
+            return errmsg_set(
+                em, ERR_INVALID,
+                "Invalid non-frozen user-defined type \"%s\" for PRIMARY KEY column '%s'",
+                t->udt_name, c->name);
         return errmsg_set(em, ERR_INVALID,
-                          "Invalid non-frozen collection type for PRIMARY KEY component %s", c->name);
+                          "Invalid non-frozen collection type for PRIMARY KEY component %s",
+                          c->name);
     }
     if (!cql_type_is_comparable(t))
-        return errmsg_set(em, ERR_INVALID, "duration type is not supported for PRIMARY KEY column '%s'",
-                          c->name);
+        return errmsg_set(em, ERR_INVALID,
+                          "duration type is not supported for PRIMARY KEY column '%s'", c->name);
     return 0;
 }
 
@@ -260,7 +264,8 @@ static int validate_columns(const struct table_schema *s, int *npk, int *nck, st
     *npk = check_positions(s, COLUMN_PARTITION_KEY);
     *nck = check_positions(s, COLUMN_CLUSTERING);
     if (*npk == 0)
-        return errmsg_set(em, ERR_INVALID, "No PRIMARY KEY specifed for table %s.%s (exactly one required)",
+        return errmsg_set(em, ERR_INVALID,
+                          "No PRIMARY KEY specifed for table %s.%s (exactly one required)",
                           s->keyspace, s->name);
     if (*npk < 0 || *nck < 0)
         return errmsg_set(em, ERR_INVALID, "Key column positions of %s.%s are not dense",
@@ -273,18 +278,22 @@ static int validate_columns(const struct table_schema *s, int *npk, int *nck, st
             if (rc) return rc;
             continue;
         }
-        if (c->type->id == CQL_COUNTER) counters++;
-        else others++;
+        if (c->type->id == CQL_COUNTER)
+            counters++;
+        else
+            others++;
         statics += c->kind == COLUMN_STATIC;
     }
     if (counters && others)
-        return errmsg_set(em, ERR_INVALID, "Cannot mix counter and non counter columns in the same table");
+        return errmsg_set(em, ERR_INVALID,
+                          "Cannot mix counter and non counter columns in the same table");
     if (statics && *nck == 0)
         return errmsg_set(em, ERR_INVALID,
                           "Static columns are only useful (and thus allowed) if the table has at "
                           "least one clustering column");
     if (counters && s->opts.default_time_to_live > 0)
-        return errmsg_set(em, ERR_INVALID, "Cannot set default_time_to_live on a table with counters");
+        return errmsg_set(em, ERR_INVALID,
+                          "Cannot set default_time_to_live on a table with counters");
     return 0;
 }
 
@@ -307,7 +316,8 @@ static void build_indexes(struct table_schema *s)
     struct arena *a = &s->arena;
     uint16_t n = s->ncolumns, ids = s->next_column_id;
     s->by_name = arena_alloc(a, (n ? n : 1) * sizeof *s->by_name);
-    for (uint16_t i = 0; i < n; i++) s->by_name[i] = i;
+    for (uint16_t i = 0; i < n; i++)
+        s->by_name[i] = i;
     /* names are unique, so a stable sort is not needed; strcmp is unsigned-byte order */
     uint16_t *tmp = s->by_name;
     for (uint16_t i = 1; i < n; i++) { /* insertion sort: n <= 4096, done once per schema */
@@ -343,7 +353,8 @@ int table_schema_finish(struct table_schema *s, struct errmsg *em)
     if (rc) return rc;
     for (uint16_t i = 0; i < s->ndropped; i++)
         if (s->dropped[i].id >= s->next_column_id)
-            return errmsg_set(em, ERR_INVALID, "dropped column %s has an unknown id", s->dropped[i].name);
+            return errmsg_set(em, ERR_INVALID, "dropped column %s has an unknown id",
+                              s->dropped[i].name);
     for (uint16_t i = 0; i < s->ncolumns; i++)
         if (s->columns[i].id >= s->next_column_id)
             return errmsg_set(em, ERR_INVALID, "column %s has an unknown id", s->columns[i].name);
@@ -387,8 +398,10 @@ const struct column_def *table_schema_column(const struct table_schema *s, const
         const struct column_def *c = &s->columns[s->by_name[mid]];
         int cmp = strcmp(name, c->name);
         if (cmp == 0) return c;
-        if (cmp < 0) hi = mid;
-        else lo = mid + 1;
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return NULL;
 }

@@ -256,8 +256,8 @@ static int check_frame(const uint8_t *p, size_t len, struct errmsg *em)
         return errmsg_set(em, ERR_CORRUPT, "schema: unsupported version %u at offset 4", p[4]);
     uint32_t body = be32_load(p + 5);
     if ((size_t)body != len - SCHEMA_HEADER - 4)
-        return errmsg_set(em, ERR_CORRUPT, "schema: body length %u does not match %zu bytes",
-                          body, len);
+        return errmsg_set(em, ERR_CORRUPT, "schema: body length %u does not match %zu bytes", body,
+                          len);
     if (crc32c(p, len - 4) != be32_load(p + len - 4))
         return errmsg_set(em, ERR_CORRUPT, "schema: checksum mismatch at offset %zu", len - 4);
     return 0;

@@ -45,7 +45,8 @@ static void put_map(struct buf *out, const struct str_map *m, bool hex_values)
         put_s(out, ": ");
         if (hex_values) {
             put_s(out, "0x");
-            for (const char *p = m->values[i]; *p; p++) buf_printf(out, "%02x", (uint8_t)*p);
+            for (const char *p = m->values[i]; *p; p++)
+                buf_printf(out, "%02x", (uint8_t)*p);
         } else {
             put_quoted(out, m->values[i]);
         }

@@ -27,7 +27,7 @@
 
 #define OPT_MAP_MAX 64
 #define OPT_TEXT_MAX 4096
-#define MAX_TTL_S 630720000 /* 20 years, Cassandra's Attributes.MAX_TTL */
+#define MAX_TTL_S 630720000   /* 20 years, Cassandra's Attributes.MAX_TTL */
 #define BLOOM_FP_MIN 6.71e-05 /* BloomCalculations.minSupportedBloomFilterFpChance() */
 
 #define STCS_CLASS "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"
@@ -66,9 +66,12 @@ static int parse_double(const char *name, const char *v, double *out, struct err
 
 static int parse_bool(const char *name, const char *v, bool *out, struct errmsg *em)
 {
-    if (strcasecmp(v, "true") == 0) *out = true;
-    else if (strcasecmp(v, "false") == 0) *out = false;
-    else return errmsg_set(em, ERR_SYNTAX, "Invalid boolean value %s for '%s'", v, name);
+    if (strcasecmp(v, "true") == 0)
+        *out = true;
+    else if (strcasecmp(v, "false") == 0)
+        *out = false;
+    else
+        return errmsg_set(em, ERR_SYNTAX, "Invalid boolean value %s for '%s'", v, name);
     return 0;
 }
 
@@ -86,7 +89,8 @@ static int retry_percentile(const char *v, size_t len, char *out, size_t cap)
     snprintf(out, cap, "%.4f", p);
     char *dot = strchr(out, '.');
     char *z = out + strlen(out);
-    while (z > dot + 1 && z[-1] == '0') *--z = '\0';
+    while (z > dot + 1 && z[-1] == '0')
+        *--z = '\0';
     if (z == dot + 1) *dot = '\0';
     strncat(out, "p", cap - strlen(out) - 1);
     return 0;
@@ -145,13 +149,16 @@ static int parse_retry(const char *v, char *out, size_t cap)
         bool pa, pb;
         const char *s1 = v + 4, *s2 = comma + 1;
         size_t l1 = (size_t)(comma - s1), l2 = (size_t)(v + len - 1 - s2);
-        while (l1 && isspace((unsigned char)s1[l1 - 1])) l1--;
-        while (l2 && isspace((unsigned char)*s2)) s2++, l2--;
+        while (l1 && isspace((unsigned char)s1[l1 - 1]))
+            l1--;
+        while (l2 && isspace((unsigned char)*s2))
+            s2++, l2--;
         if (retry_simple(s1, l1, a, sizeof a, &pa) || retry_simple(s2, l2, b, sizeof b, &pb) ||
             pa == pb)
             return -1;
         snprintf(out, cap, "%.3s(%s,%s)", v, pa ? a : b, pa ? b : a);
-        for (int i = 0; i < 3; i++) out[i] = (char)toupper((unsigned char)out[i]);
+        for (int i = 0; i < 3; i++)
+            out[i] = (char)toupper((unsigned char)out[i]);
         return 0;
     }
     return retry_simple(v, len, out, cap, &pct);
@@ -160,8 +167,8 @@ static int parse_retry(const char *v, char *out, size_t cap)
 /* ---- maps ---------------------------------------------------------------------------- */
 
 /* Builds a sorted map in the schema arena; duplicate keys are refused. */
-static int make_map(struct arena *a, uint32_t n, const char *const *keys,
-                    const char *const *values, struct str_map *out, struct errmsg *em)
+static int make_map(struct arena *a, uint32_t n, const char *const *keys, const char *const *values,
+                    struct str_map *out, struct errmsg *em)
 {
     const char **k = arena_alloc(a, (n ? n : 1) * sizeof *k);
     const char **v = arena_alloc(a, (n ? n : 1) * sizeof *v);
@@ -228,20 +235,29 @@ static int caching_map(struct arena *a, const struct kv *in, struct kv *out, str
         if (strcmp(k, "keys") == 0) {
             if (strcasecmp(v, "ALL") && strcasecmp(v, "NONE"))
                 return errmsg_set(em, ERR_CONFIG,
-                                  "Invalid value '%s' for caching sub-option 'keys': only 'ALL' and 'NONE' are allowed", v);
+                                  "Invalid value '%s' for caching sub-option 'keys': only 'ALL' "
+                                  "and 'NONE' are allowed",
+                                  v);
             keys = strcasecmp(v, "ALL") == 0 ? "ALL" : "NONE";
         } else if (strcmp(k, "rows_per_partition") == 0) {
             char *end;
             long n = strtol(v, &end, 10);
-            if (strcasecmp(v, "ALL") == 0) rows = "ALL";
-            else if (strcasecmp(v, "NONE") == 0) rows = "NONE";
-            else if (*v && !*end && n > 0 && n <= INT32_MAX) rows = arena_printf(a, "%ld", n);
+            if (strcasecmp(v, "ALL") == 0)
+                rows = "ALL";
+            else if (strcasecmp(v, "NONE") == 0)
+                rows = "NONE";
+            else if (*v && !*end && n > 0 && n <= INT32_MAX)
+                rows = arena_printf(a, "%ld", n);
             else
                 return errmsg_set(em, ERR_CONFIG,
-                                  "Invalid value '%s' for caching sub-option 'rows_per_partition': only 'ALL', 'NONE' or a positive integer are allowed", v);
+                                  "Invalid value '%s' for caching sub-option 'rows_per_partition': "
+                                  "only 'ALL', 'NONE' or a positive integer are allowed",
+                                  v);
         } else {
-            return errmsg_set(em, ERR_CONFIG,
-                              "Invalid caching sub-options %s: only 'keys' and 'rows_per_partition' are allowed", k);
+            return errmsg_set(
+                em, ERR_CONFIG,
+                "Invalid caching sub-options %s: only 'keys' and 'rows_per_partition' are allowed",
+                k);
         }
     }
     out->n = 0;
@@ -251,9 +267,18 @@ static int caching_map(struct arena *a, const struct kv *in, struct kv *out, str
 }
 
 static const char *const stcs_keys[] = {
-    "class", "enabled", "min_threshold", "max_threshold", "bucket_low", "bucket_high",
-    "min_sstable_size", "tombstone_threshold", "tombstone_compaction_interval",
-    "unchecked_tombstone_compaction", "only_purge_repaired_tombstones", "log_all",
+    "class",
+    "enabled",
+    "min_threshold",
+    "max_threshold",
+    "bucket_low",
+    "bucket_high",
+    "min_sstable_size",
+    "tombstone_threshold",
+    "tombstone_compaction_interval",
+    "unchecked_tombstone_compaction",
+    "only_purge_repaired_tombstones",
+    "log_all",
     "provide_overlapping_tombstones",
 };
 
@@ -261,18 +286,22 @@ static int compaction_map(const struct kv *in, struct kv *out, struct errmsg *em
 {
     const char *cls = kv_get(in, "class");
     if (!cls)
-        return errmsg_set(em, ERR_CONFIG, "Missing sub-option 'class' for the 'compaction' option.");
+        return errmsg_set(em, ERR_CONFIG,
+                          "Missing sub-option 'class' for the 'compaction' option.");
     if (strcmp(cls, "SizeTieredCompactionStrategy") && strcmp(cls, STCS_CLASS))
         return errmsg_set(em, ERR_CONFIG,
-                          "Unable to use compaction strategy class '%s': only SizeTieredCompactionStrategy is supported", cls);
+                          "Unable to use compaction strategy class '%s': only "
+                          "SizeTieredCompactionStrategy is supported",
+                          cls);
     for (uint32_t i = 0; i < in->n; i++) {
         bool known = false;
         for (size_t k = 0; k < sizeof stcs_keys / sizeof stcs_keys[0]; k++)
             known |= strcmp(in->k[i], stcs_keys[k]) == 0;
         if (!known)
-            return errmsg_set(em, ERR_CONFIG,
-                              "Properties specified [%s] are not understood by SizeTieredCompactionStrategy",
-                              in->k[i]);
+            return errmsg_set(
+                em, ERR_CONFIG,
+                "Properties specified [%s] are not understood by SizeTieredCompactionStrategy",
+                in->k[i]);
     }
     *out = *in;
     kv_set(out, "class", STCS_CLASS);
@@ -289,24 +318,29 @@ static int compression_map(const struct kv *in, struct kv *out, struct errmsg *e
     if (!cls) cls = kv_get(in, "sstable_compression");
     bool enabled = !(en && strcasecmp(en, "false") == 0) && !(cls && !*cls);
     if (en && strcasecmp(en, "false") && strcasecmp(en, "true"))
-        return errmsg_set(em, ERR_CONFIG, "Invalid value '%s' for compression sub-option 'enabled'", en);
+        return errmsg_set(em, ERR_CONFIG, "Invalid value '%s' for compression sub-option 'enabled'",
+                          en);
     if (!enabled) {
         out->n = 0;
         kv_set(out, "enabled", "false");
         return 0;
     }
     if (!cls)
-        return errmsg_set(em, ERR_CONFIG, "Missing sub-option 'class' for the 'compression' option.");
-    if (strcmp(cls, "LZ4Compressor") && strcmp(cls, LZ4_CLASS))
         return errmsg_set(em, ERR_CONFIG,
-                          "Could not create Compression for type %s: only LZ4Compressor is supported", cls);
+                          "Missing sub-option 'class' for the 'compression' option.");
+    if (strcmp(cls, "LZ4Compressor") && strcmp(cls, LZ4_CLASS))
+        return errmsg_set(
+            em, ERR_CONFIG,
+            "Could not create Compression for type %s: only LZ4Compressor is supported", cls);
     const char *kb = kv_get(in, "chunk_length_in_kb");
     if (!kb) kb = kv_get(in, "chunk_length_kb");
     if (!kb) kb = "16";
     char *end;
     long n = strtol(kb, &end, 10);
     if (!*kb || *end || n <= 0 || n > 65536 || (n & (n - 1)))
-        return errmsg_set(em, ERR_CONFIG, "chunk_length_in_kb must be a power of 2 between 1 and 65536 (got %s)", kb);
+        return errmsg_set(em, ERR_CONFIG,
+                          "chunk_length_in_kb must be a power of 2 between 1 and 65536 (got %s)",
+                          kb);
     for (uint32_t i = 0; i < in->n; i++) {
         const char *k = in->k[i];
         if (strcmp(k, "class") && strcmp(k, "sstable_compression") && strcmp(k, "enabled") &&
@@ -336,7 +370,8 @@ int table_schema_set_map_option(struct table_schema *s, const char *name, uint32
 {
     ASSERT(!s->finished);
     if (n > OPT_MAP_MAX)
-        return errmsg_set(em, ERR_INVALID, "Too many entries in option %s (max %d)", name, OPT_MAP_MAX);
+        return errmsg_set(em, ERR_INVALID, "Too many entries in option %s (max %d)", name,
+                          OPT_MAP_MAX);
     struct kv in = {.n = n}, out = {0};
     for (uint32_t i = 0; i < n; i++) {
         in.k[i] = keys[i];
@@ -379,7 +414,8 @@ int table_schema_set_map_option(struct table_schema *s, const char *name, uint32
 
 static void skip_ws(const char **p)
 {
-    while (isspace((unsigned char)**p)) (*p)++;
+    while (isspace((unsigned char)**p))
+        (*p)++;
 }
 
 /* Reads a quoted string or a bare constant into the arena. */
@@ -450,8 +486,8 @@ syntax:
 
 /* ---- scalar options ------------------------------------------------------------------ */
 
-static int set_retry(struct table_schema *s, const char *name, const char *value,
-                     const char **dst, struct errmsg *em)
+static int set_retry(struct table_schema *s, const char *name, const char *value, const char **dst,
+                     struct errmsg *em)
 {
     char norm[160];
     if (parse_retry(value, norm, sizeof norm) < 0)
@@ -468,9 +504,10 @@ static int set_double_option(const char *name, const char *value, struct table_o
     if (rc) return rc;
     if (strcmp(name, "bloom_filter_fp_chance") == 0) {
         if (!(d > BLOOM_FP_MIN && d <= 1.0))
-            return errmsg_set(em, ERR_CONFIG,
-                              "%s must be larger than 6.71E-5 and less than or equal to 1.0 (got %s)",
-                              name, value);
+            return errmsg_set(
+                em, ERR_CONFIG,
+                "%s must be larger than 6.71E-5 and less than or equal to 1.0 (got %s)", name,
+                value);
         o->bloom_filter_fp_chance = d;
     } else {
         if (!(d >= 0.0 && d <= 1.0))
@@ -580,7 +617,8 @@ static int map_double(const struct str_map *m, const char *key, double def, doub
         *out = def;
         return 0;
     }
-    if (parse_double(key, v, out, em)) return errmsg_set(em, ERR_CONFIG, "%s is not a number (got %s)", key, v);
+    if (parse_double(key, v, out, em))
+        return errmsg_set(em, ERR_CONFIG, "%s is not a number (got %s)", key, v);
     return 0;
 }
 
@@ -595,10 +633,12 @@ static int derive_stcs(struct table_options *o, struct errmsg *em)
         parse_int("max_threshold", v, INT32_MIN, INT32_MAX, &maxth, em))
         return errmsg_set(em, ERR_CONFIG, "max_threshold is not an integer (got %s)", v);
     if (minth <= 1)
-        return errmsg_set(em, ERR_CONFIG, "Min compaction threshold cannot be less than 2 (got %d)", minth);
+        return errmsg_set(em, ERR_CONFIG, "Min compaction threshold cannot be less than 2 (got %d)",
+                          minth);
     if (maxth < minth)
         return errmsg_set(em, ERR_CONFIG,
-                          "Min compaction threshold (got %d) cannot be greater than max compaction threshold (got %d)",
+                          "Min compaction threshold (got %d) cannot be greater than max compaction "
+                          "threshold (got %d)",
                           minth, maxth);
     double low, high, minsz;
     if (map_double(&o->compaction, "bucket_low", 0.5, &low, em) ||
@@ -608,8 +648,9 @@ static int derive_stcs(struct table_options *o, struct errmsg *em)
     if (low <= 0 || low >= 1)
         return errmsg_set(em, ERR_CONFIG, "bucket_low must be between 0 and 1 (got %g)", low);
     if (high <= low)
-        return errmsg_set(em, ERR_CONFIG, "bucket_high value (%g) is less than or equal to the bucket_low value (%g)",
-                          high, low);
+        return errmsg_set(
+            em, ERR_CONFIG,
+            "bucket_high value (%g) is less than or equal to the bucket_low value (%g)", high, low);
     if (minsz < 0 || minsz > 1e18)
         return errmsg_set(em, ERR_CONFIG, "min_sstable_size must be non-negative (got %g)", minsz);
     o->stcs_min_threshold = (uint32_t)minth;
@@ -623,9 +664,10 @@ static int derive_stcs(struct table_options *o, struct errmsg *em)
 int table_schema_options_derive(struct table_options *o, struct errmsg *em)
 {
     if (o->max_index_interval < o->min_index_interval)
-        return errmsg_set(em, ERR_CONFIG,
-                          "max_index_interval must be greater than or equal to min_index_interval (%d) (got %d)",
-                          o->min_index_interval, o->max_index_interval);
+        return errmsg_set(
+            em, ERR_CONFIG,
+            "max_index_interval must be greater than or equal to min_index_interval (%d) (got %d)",
+            o->min_index_interval, o->max_index_interval);
     const char *en = str_map_get(&o->compression, "enabled");
     o->compression_enabled = !(en && strcasecmp(en, "false") == 0);
     const char *kb = str_map_get(&o->compression, "chunk_length_in_kb");

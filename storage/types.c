@@ -32,13 +32,12 @@
 #define NAME_MAX_BYTES 256
 #define CUSTOM_CLASS_MAX 1024
 
-#define NATIVE(i) {.id = (i)}
 static const struct cql_type natives[] = {
-    NATIVE(CQL_ASCII),   NATIVE(CQL_BIGINT),   NATIVE(CQL_BLOB),     NATIVE(CQL_BOOLEAN),
-    NATIVE(CQL_COUNTER), NATIVE(CQL_DECIMAL),  NATIVE(CQL_DOUBLE),   NATIVE(CQL_FLOAT),
-    NATIVE(CQL_INT),     NATIVE(CQL_TIMESTAMP), NATIVE(CQL_UUID),    NATIVE(CQL_VARCHAR),
-    NATIVE(CQL_VARINT),  NATIVE(CQL_TIMEUUID), NATIVE(CQL_INET),     NATIVE(CQL_DATE),
-    NATIVE(CQL_TIME),    NATIVE(CQL_SMALLINT), NATIVE(CQL_TINYINT),  NATIVE(CQL_DURATION),
+    {.id = CQL_ASCII},   {.id = CQL_BIGINT},    {.id = CQL_BLOB},    {.id = CQL_BOOLEAN},
+    {.id = CQL_COUNTER}, {.id = CQL_DECIMAL},   {.id = CQL_DOUBLE},  {.id = CQL_FLOAT},
+    {.id = CQL_INT},     {.id = CQL_TIMESTAMP}, {.id = CQL_UUID},    {.id = CQL_VARCHAR},
+    {.id = CQL_VARINT},  {.id = CQL_TIMEUUID},  {.id = CQL_INET},    {.id = CQL_DATE},
+    {.id = CQL_TIME},    {.id = CQL_SMALLINT},  {.id = CQL_TINYINT}, {.id = CQL_DURATION},
 };
 #define NNATIVES (sizeof natives / sizeof natives[0])
 
@@ -46,13 +45,13 @@ static const struct {
     const char *name;
     enum cql_type_id id;
 } native_names[] = {
-    {"ascii", CQL_ASCII},       {"bigint", CQL_BIGINT},     {"blob", CQL_BLOB},
-    {"boolean", CQL_BOOLEAN},   {"counter", CQL_COUNTER},   {"decimal", CQL_DECIMAL},
-    {"double", CQL_DOUBLE},     {"float", CQL_FLOAT},       {"int", CQL_INT},
-    {"timestamp", CQL_TIMESTAMP}, {"uuid", CQL_UUID},       {"text", CQL_VARCHAR},
-    {"varint", CQL_VARINT},     {"timeuuid", CQL_TIMEUUID}, {"inet", CQL_INET},
-    {"date", CQL_DATE},         {"time", CQL_TIME},         {"smallint", CQL_SMALLINT},
-    {"tinyint", CQL_TINYINT},   {"duration", CQL_DURATION}, {"varchar", CQL_VARCHAR},
+    {"ascii", CQL_ASCII},         {"bigint", CQL_BIGINT},     {"blob", CQL_BLOB},
+    {"boolean", CQL_BOOLEAN},     {"counter", CQL_COUNTER},   {"decimal", CQL_DECIMAL},
+    {"double", CQL_DOUBLE},       {"float", CQL_FLOAT},       {"int", CQL_INT},
+    {"timestamp", CQL_TIMESTAMP}, {"uuid", CQL_UUID},         {"text", CQL_VARCHAR},
+    {"varint", CQL_VARINT},       {"timeuuid", CQL_TIMEUUID}, {"inet", CQL_INET},
+    {"date", CQL_DATE},           {"time", CQL_TIME},         {"smallint", CQL_SMALLINT},
+    {"tinyint", CQL_TINYINT},     {"duration", CQL_DURATION}, {"varchar", CQL_VARCHAR},
 };
 
 /* Cassandra's marshal classes for native types, as they appear in custom type strings. */
@@ -60,16 +59,26 @@ static const struct {
     const char *cls;
     enum cql_type_id id;
 } marshal_classes[] = {
-    {"AsciiType", CQL_ASCII},         {"LongType", CQL_BIGINT},
-    {"BytesType", CQL_BLOB},          {"BooleanType", CQL_BOOLEAN},
-    {"CounterColumnType", CQL_COUNTER}, {"DecimalType", CQL_DECIMAL},
-    {"DoubleType", CQL_DOUBLE},       {"FloatType", CQL_FLOAT},
-    {"Int32Type", CQL_INT},           {"TimestampType", CQL_TIMESTAMP},
-    {"UUIDType", CQL_UUID},           {"UTF8Type", CQL_VARCHAR},
-    {"IntegerType", CQL_VARINT},      {"TimeUUIDType", CQL_TIMEUUID},
-    {"InetAddressType", CQL_INET},    {"SimpleDateType", CQL_DATE},
-    {"TimeType", CQL_TIME},           {"ShortType", CQL_SMALLINT},
-    {"ByteType", CQL_TINYINT},        {"DurationType", CQL_DURATION},
+    {"AsciiType", CQL_ASCII},
+    {"LongType", CQL_BIGINT},
+    {"BytesType", CQL_BLOB},
+    {"BooleanType", CQL_BOOLEAN},
+    {"CounterColumnType", CQL_COUNTER},
+    {"DecimalType", CQL_DECIMAL},
+    {"DoubleType", CQL_DOUBLE},
+    {"FloatType", CQL_FLOAT},
+    {"Int32Type", CQL_INT},
+    {"TimestampType", CQL_TIMESTAMP},
+    {"UUIDType", CQL_UUID},
+    {"UTF8Type", CQL_VARCHAR},
+    {"IntegerType", CQL_VARINT},
+    {"TimeUUIDType", CQL_TIMEUUID},
+    {"InetAddressType", CQL_INET},
+    {"SimpleDateType", CQL_DATE},
+    {"TimeType", CQL_TIME},
+    {"ShortType", CQL_SMALLINT},
+    {"ByteType", CQL_TINYINT},
+    {"DurationType", CQL_DURATION},
 };
 #define MARSHAL_PREFIX "org.apache.cassandra.db.marshal."
 
@@ -152,12 +161,14 @@ static const struct cql_type *copy_rec(const struct cql_type *t, struct arena *a
     if (t->udt_name) c->udt_name = arena_strdup(a, t->udt_name);
     if (t->nsub) {
         const struct cql_type **sub = arena_alloc(a, t->nsub * sizeof *sub);
-        for (uint16_t i = 0; i < t->nsub; i++) sub[i] = copy_rec(t->sub[i], a, freeze);
+        for (uint16_t i = 0; i < t->nsub; i++)
+            sub[i] = copy_rec(t->sub[i], a, freeze);
         c->sub = sub;
     }
     if (t->field_names) {
         const char **names = arena_alloc(a, t->nsub * sizeof *names);
-        for (uint16_t i = 0; i < t->nsub; i++) names[i] = arena_strdup(a, t->field_names[i]);
+        for (uint16_t i = 0; i < t->nsub; i++)
+            names[i] = arena_strdup(a, t->field_names[i]);
         c->field_names = names;
     }
     return c;
@@ -197,8 +208,11 @@ void cql_type_format(const struct cql_type *t, struct buf *out)
     case CQL_MAP:
     case CQL_TUPLE:
         if (t->frozen || t->id == CQL_TUPLE) buf_append(out, "frozen<", 7);
-        buf_printf(out, "%s<", t->id == CQL_LIST ? "list" : t->id == CQL_SET ? "set"
-                               : t->id == CQL_MAP ? "map" : "tuple");
+        buf_printf(out, "%s<",
+                   t->id == CQL_LIST  ? "list"
+                   : t->id == CQL_SET ? "set"
+                   : t->id == CQL_MAP ? "map"
+                                      : "tuple");
         for (uint16_t i = 0; i < t->nsub; i++) {
             if (i) buf_append(out, ", ", 2);
             cql_type_format(t->sub[i], out);
@@ -254,8 +268,7 @@ static int expect_char(struct tparse *p, char c)
 
 static bool is_ident_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /*
@@ -274,8 +287,10 @@ static int read_ident(struct tparse *p, char out[NAME_MAX_BYTES], bool *quoted)
                 return errmsg_set(p->em, ERR_SYNTAX, "unterminated quoted name in type");
             char c = p->s[p->pos++];
             if (c == '"') {
-                if (p->pos < p->len && p->s[p->pos] == '"') p->pos++;
-                else break;
+                if (p->pos < p->len && p->s[p->pos] == '"')
+                    p->pos++;
+                else
+                    break;
             }
             if (n + 1 >= NAME_MAX_BYTES || c == '\0')
                 return errmsg_set(p->em, ERR_INVALID, "type name too long or invalid");
@@ -324,7 +339,8 @@ static int check_collection_element(struct tparse *p, size_t start, enum cql_typ
         return errmsg_set(p->em, ERR_INVALID, "Counters are not allowed inside collections: %.*s",
                           n, s);
     if (cql_type_is_multicell(e))
-        return errmsg_set(p->em, ERR_INVALID, "Non-frozen %s are not allowed inside collections: %.*s",
+        return errmsg_set(p->em, ERR_INVALID,
+                          "Non-frozen %s are not allowed inside collections: %.*s",
                           e->id == CQL_UDT ? "UDTs" : "collections", n, s);
     if (e->id == CQL_DURATION && coll == CQL_SET)
         return errmsg_set(p->em, ERR_INVALID, "Durations are not allowed inside sets: %.*s", n, s);
@@ -397,8 +413,10 @@ static int parse_custom(struct tparse *p, const struct cql_type **out)
         if (p->pos >= p->len) return errmsg_set(p->em, ERR_SYNTAX, "unterminated custom type");
         char c = p->s[p->pos++];
         if (c == '\'') {
-            if (p->pos < p->len && p->s[p->pos] == '\'') p->pos++;
-            else break;
+            if (p->pos < p->len && p->s[p->pos] == '\'')
+                p->pos++;
+            else
+                break;
         }
         if (n + 1 >= sizeof cls || c == '\0')
             return errmsg_set(p->em, ERR_INVALID, "custom type class name too long or invalid");
@@ -420,8 +438,7 @@ static int parse_custom(struct tparse *p, const struct cql_type **out)
     return 0;
 }
 
-static int parse_udt(struct tparse *p, const char *first, bool quoted,
-                     const struct cql_type **out)
+static int parse_udt(struct tparse *p, const char *first, bool quoted, const struct cql_type **out)
 {
     char ks[NAME_MAX_BYTES], name[NAME_MAX_BYTES];
     const char *keyspace = p->keyspace;
@@ -454,8 +471,9 @@ static int parse_frozen(struct tparse *p, int depth, const struct cql_type **out
     if (rc == 0) rc = expect_char(p, '>');
     if (rc) return rc;
     if (!cql_type_is_collection(inner) && inner->id != CQL_TUPLE && inner->id != CQL_UDT)
-        return errmsg_set(p->em, ERR_INVALID,
-                          "frozen<> is only allowed on collections, tuples, and user-defined types");
+        return errmsg_set(
+            p->em, ERR_INVALID,
+            "frozen<> is only allowed on collections, tuples, and user-defined types");
     *out = cql_type_freeze(inner, p->a);
     return 0;
 }
@@ -494,8 +512,13 @@ int cql_type_parse(const char *s, size_t len, const char *keyspace, cql_udt_look
                    void *lookup_ctx, struct arena *a, const struct cql_type **out,
                    struct errmsg *em)
 {
-    struct tparse p = {.s = s, .len = len, .keyspace = keyspace, .lookup = lookup,
-                       .lookup_ctx = lookup_ctx, .a = a, .em = em};
+    struct tparse p = {.s = s,
+                       .len = len,
+                       .keyspace = keyspace,
+                       .lookup = lookup,
+                       .lookup_ctx = lookup_ctx,
+                       .a = a,
+                       .em = em};
     const struct cql_type *t;
     int rc = parse_type(&p, 1, false, &t);
     if (rc) return rc;
@@ -521,11 +544,13 @@ void cql_type_encode(const struct cql_type *t, struct buf *out)
     buf_put_be16(out, (uint16_t)t->id);
     buf_put_u8(out, t->frozen);
     buf_put_be16(out, t->nsub);
-    for (uint16_t i = 0; i < t->nsub; i++) cql_type_encode(t->sub[i], out);
+    for (uint16_t i = 0; i < t->nsub; i++)
+        cql_type_encode(t->sub[i], out);
     if (t->id == CQL_UDT) {
         put_str(out, t->udt_keyspace ? t->udt_keyspace : "");
         put_str(out, t->udt_name);
-        for (uint16_t i = 0; i < t->nsub; i++) put_str(out, t->field_names[i]);
+        for (uint16_t i = 0; i < t->nsub; i++)
+            put_str(out, t->field_names[i]);
     } else if (t->id == CQL_CUSTOM) {
         put_str(out, t->custom_class);
     }
@@ -544,11 +569,16 @@ static bool nsub_ok(enum cql_type_id id, uint16_t nsub)
 {
     switch (id) {
     case CQL_LIST:
-    case CQL_SET: return nsub == 1;
-    case CQL_MAP: return nsub == 2;
-    case CQL_TUPLE: return nsub >= 1 && nsub <= CQL_TYPE_FIELDS_MAX;
-    case CQL_UDT: return nsub <= CQL_TYPE_FIELDS_MAX;
-    default: return nsub == 0;
+    case CQL_SET:
+        return nsub == 1;
+    case CQL_MAP:
+        return nsub == 2;
+    case CQL_TUPLE:
+        return nsub >= 1 && nsub <= CQL_TYPE_FIELDS_MAX;
+    case CQL_UDT:
+        return nsub <= CQL_TYPE_FIELDS_MAX;
+    default:
+        return nsub == 0;
     }
 }
 

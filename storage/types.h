@@ -138,6 +138,13 @@ int cql_value_compare(const struct cql_type *t, const uint8_t *a, size_t alen, c
 void cql_type_encode(const struct cql_type *t, struct buf *out);
 int cql_type_decode(struct rbuf *r, struct arena *a, const struct cql_type **out);
 
+/*
+ * Reads one <int len><bytes> element of a collection, tuple or UDT value at *pos (advancing it):
+ * returns 1 (element in *e, *elen), 0 (null, len < 0) or -1 (truncated). Bounded by len.
+ */
+int cql_value_next_elem(const uint8_t *v, size_t len, size_t *pos, const uint8_t **e,
+                        size_t *elen);
+
 /* Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
 bool cql_value_utf8_valid(const uint8_t *s, size_t len);
 

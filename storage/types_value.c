@@ -29,10 +29,12 @@ size_t cql_value_decode_vint(const uint8_t *p, size_t len, int64_t *out)
     if (len == 0) return 0;
     uint8_t first = p[0];
     size_t extra = 0;
-    while (extra < 8 && (first & (0x80u >> extra))) extra++;
+    while (extra < 8 && (first & (0x80u >> extra)))
+        extra++;
     if (len < 1 + extra) return 0;
     uint64_t v = extra >= 8 ? 0 : (uint64_t)(first & (0xFFu >> extra));
-    for (size_t i = 1; i <= extra; i++) v = v << 8 | p[i];
+    for (size_t i = 1; i <= extra; i++)
+        v = v << 8 | p[i];
     *out = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
     return 1 + extra;
 }
@@ -52,7 +54,7 @@ void cql_value_encode_vint(struct buf *out, int64_t x)
         b[i] = (uint8_t)v;
         v >>= 8;
     }
-    b[0] |= (uint8_t)~(0xFFu >> extra);
+    b[0] |= (uint8_t) ~(0xFFu >> extra);
     buf_append(out, b, size);
 }
 
@@ -92,10 +94,14 @@ bool cql_value_utf8_valid(const uint8_t *s, size_t len)
         }
         size_t n;
         uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07, min = 0x10000;
-        else return false;
+        if ((c & 0xE0) == 0xC0)
+            n = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            n = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            n = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return false;
         if (len - i < n) return false;
         for (size_t k = 1; k < n; k++) {
             if ((s[i + k] & 0xC0) != 0x80) return false;
@@ -150,7 +156,8 @@ static int validate_text(enum cql_type_id id, const uint8_t *v, size_t len, stru
                 return errmsg_set(em, ERR_INVALID, "Invalid byte for ascii: %d", (int8_t)v[i]);
         return 0;
     }
-    if (!cql_value_utf8_valid(v, len)) return errmsg_set(em, ERR_INVALID, "String didn't validate.");
+    if (!cql_value_utf8_valid(v, len))
+        return errmsg_set(em, ERR_INVALID, "String didn't validate.");
     return 0;
 }
 
@@ -159,27 +166,39 @@ static int validate_native(const struct cql_type *t, const uint8_t *v, size_t le
 {
     switch (t->id) {
     case CQL_ASCII:
-    case CQL_VARCHAR: return validate_text(t->id, v, len, em);
+    case CQL_VARCHAR:
+        return validate_text(t->id, v, len, em);
     case CQL_BLOB:
     case CQL_CUSTOM:
-    case CQL_VARINT: return 0;
-    case CQL_BOOLEAN: return fixed(len, 1, true, "Expected 1 or 0 byte value (%zu)", em);
-    case CQL_INT: return fixed(len, 4, true, "Expected 4 or 0 byte int (%zu)", em);
+    case CQL_VARINT:
+        return 0;
+    case CQL_BOOLEAN:
+        return fixed(len, 1, true, "Expected 1 or 0 byte value (%zu)", em);
+    case CQL_INT:
+        return fixed(len, 4, true, "Expected 4 or 0 byte int (%zu)", em);
     case CQL_BIGINT:
-    case CQL_COUNTER: return fixed(len, 8, true, "Expected 8 or 0 byte long (%zu)", em);
-    case CQL_TIMESTAMP: return fixed(len, 8, true, "Expected 8 or 0 byte long for date (%zu)", em);
-    case CQL_FLOAT: return fixed(len, 4, true, "Expected 4 or 0 byte value for a float (%zu)", em);
-    case CQL_DOUBLE: return fixed(len, 8, true, "Expected 8 or 0 byte value for a double (%zu)", em);
-    case CQL_SMALLINT: return fixed(len, 2, false, "Expected 2 bytes for a smallint (%zu)", em);
-    case CQL_TINYINT: return fixed(len, 1, false, "Expected 1 byte for a tinyint (%zu)", em);
-    case CQL_DATE: return fixed(len, 4, false, "Expected 4 byte long for date (%zu)", em);
+    case CQL_COUNTER:
+        return fixed(len, 8, true, "Expected 8 or 0 byte long (%zu)", em);
+    case CQL_TIMESTAMP:
+        return fixed(len, 8, true, "Expected 8 or 0 byte long for date (%zu)", em);
+    case CQL_FLOAT:
+        return fixed(len, 4, true, "Expected 4 or 0 byte value for a float (%zu)", em);
+    case CQL_DOUBLE:
+        return fixed(len, 8, true, "Expected 8 or 0 byte value for a double (%zu)", em);
+    case CQL_SMALLINT:
+        return fixed(len, 2, false, "Expected 2 bytes for a smallint (%zu)", em);
+    case CQL_TINYINT:
+        return fixed(len, 1, false, "Expected 1 byte for a tinyint (%zu)", em);
+    case CQL_DATE:
+        return fixed(len, 4, false, "Expected 4 byte long for date (%zu)", em);
     case CQL_INET:
         if (len == 0 || len == 4 || len == 16) return 0;
         return errmsg_set(em, ERR_INVALID, "Expected 4 or 16 byte inetaddress; got %zu bytes", len);
     case CQL_DECIMAL:
         if (len == 0 || len >= 4) return 0;
         return errmsg_set(em, ERR_INVALID, "Expected 0 or at least 4 bytes (%zu)", len);
-    case CQL_DURATION: return validate_duration(v, len, em);
+    case CQL_DURATION:
+        return validate_duration(v, len, em);
     case CQL_TIME: {
         int rc = fixed(len, 8, false, "Expected 8 byte long for Time (%zu)", em);
         if (rc) return rc;
@@ -196,7 +215,8 @@ static int validate_native(const struct cql_type *t, const uint8_t *v, size_t le
             rc = errmsg_set(em, ERR_INVALID, "Invalid version for TimeUUID type.");
         return rc;
     }
-    default: return errmsg_set(em, ERR_INVALID, "unknown type id 0x%04x", (unsigned)t->id);
+    default:
+        return errmsg_set(em, ERR_INVALID, "unknown type id 0x%04x", (unsigned)t->id);
     }
 }
 
@@ -215,7 +235,8 @@ static int validate_collection(const struct cql_type *t, const uint8_t *v, size_
     if ((size_t)n * per * 4 > len - pos)
         return errmsg_set(em, ERR_INVALID, "Not enough bytes to read a %s", kind);
     for (size_t i = 0; i < (size_t)n * per; i++) {
-        if (len - pos < 4) return errmsg_set(em, ERR_INVALID, "Not enough bytes to read a %s", kind);
+        if (len - pos < 4)
+            return errmsg_set(em, ERR_INVALID, "Not enough bytes to read a %s", kind);
         int32_t elen = (int32_t)be32_load(v + pos);
         pos += 4;
         if (elen < 0) return errmsg_set(em, ERR_INVALID, "Null value read when not allowed");
@@ -270,10 +291,13 @@ static int validate_rec(const struct cql_type *t, const uint8_t *v, size_t len, 
     switch (t->id) {
     case CQL_LIST:
     case CQL_SET:
-    case CQL_MAP: return validate_collection(t, v, len, depth, em);
+    case CQL_MAP:
+        return validate_collection(t, v, len, depth, em);
     case CQL_TUPLE:
-    case CQL_UDT: return validate_fields(t, v, len, depth, em);
-    default: return validate_native(t, v, len, em);
+    case CQL_UDT:
+        return validate_fields(t, v, len, depth, em);
+    default:
+        return validate_native(t, v, len, em);
     }
 }
 
@@ -344,7 +368,8 @@ static int cmp_uuid(bool time_type, const uint8_t *a, size_t alen, const uint8_t
         int64_t ra = reorder_ts(ma), rb = reorder_ts(mb);
         if (ra != rb) return ra < rb ? -1 : 1;
         /* signed byte-wise comparison of the low 8 bytes, for compatibility (CASSANDRA-8730) */
-        int64_t sa = (int64_t)(la ^ 0x0080808080808080ULL), sb = (int64_t)(lb ^ 0x0080808080808080ULL);
+        int64_t sa = (int64_t)(la ^ 0x0080808080808080ULL),
+                sb = (int64_t)(lb ^ 0x0080808080808080ULL);
         return (sa > sb) - (sa < sb);
     }
     int va = (int)((ma >> 12) & 0xF), vb = (int)((mb >> 12) & 0xF);
@@ -362,10 +387,9 @@ static int cmp_uuid(bool time_type, const uint8_t *a, size_t alen, const uint8_t
 static int compare_rec(const struct cql_type *t, const uint8_t *a, size_t alen, const uint8_t *b,
                        size_t blen, int depth);
 
-/* Reads <int len><bytes> at *pos; returns 1 (value), 0 (null), -1 (malformed). */
-static int read_elem(const uint8_t *v, size_t len, size_t *pos, const uint8_t **e, size_t *elen)
+int cql_value_next_elem(const uint8_t *v, size_t len, size_t *pos, const uint8_t **e, size_t *elen)
 {
-    if (len - *pos < 4) return -1;
+    if (*pos > len || len - *pos < 4) return -1;
     int32_t n = (int32_t)be32_load(v + *pos);
     *pos += 4;
     if (n < 0) return 0;
@@ -388,7 +412,8 @@ static int compare_collection(const struct cql_type *t, const uint8_t *a, size_t
         const uint8_t *ea, *eb;
         size_t la, lb;
         size_t sa = pa, sb = pb;
-        if (read_elem(a, alen, &pa, &ea, &la) != 1 || read_elem(b, blen, &pb, &eb, &lb) != 1)
+        if (cql_value_next_elem(a, alen, &pa, &ea, &la) != 1 ||
+            cql_value_next_elem(b, blen, &pb, &eb, &lb) != 1)
             return cmp_bytes(a + sa, alen - sa, b + sb, blen - sb);
         int c = compare_rec(t->sub[per == 2 ? i % 2 : 0], ea, la, eb, lb, depth + 1);
         if (c) return c;
@@ -406,14 +431,15 @@ static bool rest_all_null(const uint8_t *v, size_t len, size_t pos)
 }
 
 /* TupleType.compareCustom (also UDTs): null before non-null; trailing nulls are ignored. */
-static int compare_fields(const struct cql_type *t, const uint8_t *a, size_t alen,
-                          const uint8_t *b, size_t blen, int depth)
+static int compare_fields(const struct cql_type *t, const uint8_t *a, size_t alen, const uint8_t *b,
+                          size_t blen, int depth)
 {
     size_t pa = 0, pb = 0;
     for (uint16_t i = 0; i < t->nsub && pa < alen && pb < blen; i++) {
         const uint8_t *ea = NULL, *eb = NULL;
         size_t la = 0, lb = 0, sa = pa, sb = pb;
-        int ra = read_elem(a, alen, &pa, &ea, &la), rb = read_elem(b, blen, &pb, &eb, &lb);
+        int ra = cql_value_next_elem(a, alen, &pa, &ea, &la),
+            rb = cql_value_next_elem(b, blen, &pb, &eb, &lb);
         if (ra < 0 || rb < 0) return cmp_bytes(a + sa, alen - sa, b + sb, blen - sb);
         if (ra == 0 || rb == 0) {
             if (ra == rb) continue;
@@ -434,26 +460,34 @@ static int compare_rec(const struct cql_type *t, const uint8_t *a, size_t alen, 
     if (alen == 0 || blen == 0) return (alen != 0) - (blen != 0);
     if (depth > CQL_TYPE_DEPTH_MAX) return cmp_bytes(a, alen, b, blen);
     switch (t->id) {
-    case CQL_BOOLEAN: return (a[0] != 0) - (b[0] != 0);
+    case CQL_BOOLEAN:
+        return (a[0] != 0) - (b[0] != 0);
     case CQL_INT:
     case CQL_BIGINT:
     case CQL_COUNTER:
     case CQL_SMALLINT:
     case CQL_TINYINT:
-    case CQL_TIMESTAMP: return cmp_signed(a, alen, b, blen);
+    case CQL_TIMESTAMP:
+        return cmp_signed(a, alen, b, blen);
     case CQL_FLOAT:
     case CQL_DOUBLE:
         if (alen != blen || (alen != 4 && alen != 8)) return cmp_bytes(a, alen, b, blen);
         return cmp_double(load_float(a, alen), load_float(b, blen));
-    case CQL_VARINT: return varnum_cmp_varint(a, alen, b, blen);
-    case CQL_DECIMAL: return varnum_cmp_decimal(a, alen, b, blen);
-    case CQL_UUID: return cmp_uuid(false, a, alen, b, blen);
-    case CQL_TIMEUUID: return cmp_uuid(true, a, alen, b, blen);
+    case CQL_VARINT:
+        return varnum_cmp_varint(a, alen, b, blen);
+    case CQL_DECIMAL:
+        return varnum_cmp_decimal(a, alen, b, blen);
+    case CQL_UUID:
+        return cmp_uuid(false, a, alen, b, blen);
+    case CQL_TIMEUUID:
+        return cmp_uuid(true, a, alen, b, blen);
     case CQL_LIST:
     case CQL_SET:
-    case CQL_MAP: return compare_collection(t, a, alen, b, blen, depth);
+    case CQL_MAP:
+        return compare_collection(t, a, alen, b, blen, depth);
     case CQL_TUPLE:
-    case CQL_UDT: return compare_fields(t, a, alen, b, blen, depth);
+    case CQL_UDT:
+        return compare_fields(t, a, alen, b, blen, depth);
     default: /* ascii, text, blob, inet, date (unsigned), time, duration, custom */
         return cmp_bytes(a, alen, b, blen);
     }

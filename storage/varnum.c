@@ -47,7 +47,8 @@ static void reserve(struct varnum *v, size_t need)
 
 static void normalize(struct varnum *v)
 {
-    while (v->n && v->limb[v->n - 1] == 0) v->n--;
+    while (v->n && v->limb[v->n - 1] == 0)
+        v->n--;
     if (!v->n) v->neg = false;
 }
 
@@ -213,7 +214,8 @@ void varnum_format(const struct varnum *v, struct buf *out)
     }
     if (v->neg) buf_put_u8(out, '-');
     buf_printf(out, "%u", chunks[nchunks - 1]);
-    for (size_t i = nchunks - 1; i-- > 0;) buf_printf(out, "%09u", chunks[i]);
+    for (size_t i = nchunks - 1; i-- > 0;)
+        buf_printf(out, "%09u", chunks[i]);
     free(chunks);
     varnum_deinit(&t);
 }
@@ -253,8 +255,8 @@ static int twos_sign(const uint8_t *p, size_t len)
 static size_t twos_strip(const uint8_t *p, size_t len)
 {
     size_t i = 0;
-    while (i + 1 < len && ((p[i] == 0x00 && !(p[i + 1] & 0x80)) ||
-                           (p[i] == 0xFF && (p[i + 1] & 0x80))))
+    while (i + 1 < len &&
+           ((p[i] == 0x00 && !(p[i + 1] & 0x80)) || (p[i] == 0xFF && (p[i + 1] & 0x80))))
         i++;
     return i;
 }
@@ -283,7 +285,8 @@ static void mul_pow10(struct varnum *v, uint64_t k)
         k -= 9;
     }
     uint32_t m = 1;
-    while (k--) m *= 10;
+    while (k--)
+        m *= 10;
     if (m > 1) varnum_mul_add_small(v, m, 0);
 }
 
@@ -297,8 +300,10 @@ static int cmp_scaled_mag(struct varnum *ua, int32_t sa, struct varnum *ub, int3
     if (hi_b < lo_a - 0.5) return 1;
     /* overlapping estimates: |sa - sb| <= (|la - lb| + 1) log10 2 + 0.5, small */
     int64_t d = (int64_t)sa - sb;
-    if (d > 0) mul_pow10(ub, (uint64_t)d);
-    else if (d < 0) mul_pow10(ua, (uint64_t)-d);
+    if (d > 0)
+        mul_pow10(ub, (uint64_t)d);
+    else if (d < 0)
+        mul_pow10(ua, (uint64_t)-d);
     return varnum_cmp_mag(ua, ub);
 }
 
@@ -348,7 +353,8 @@ void varnum_format_decimal(const uint8_t *p, size_t len, struct buf *out)
             buf_append(out, d + (n - scale), (size_t)scale);
         } else {
             buf_append(out, "0.", 2);
-            for (int64_t i = 0; i < scale - n; i++) buf_put_u8(out, '0');
+            for (int64_t i = 0; i < scale - n; i++)
+                buf_put_u8(out, '0');
             buf_append(out, d, (size_t)n);
         }
     } else {

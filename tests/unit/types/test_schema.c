@@ -64,7 +64,8 @@ Test(schema, column_order_ids_and_lookups)
     cr_assert_eq(s->ncolumns, 8);
     cr_assert_eq(s->npk, 2);
     cr_assert_eq(s->nck, 2);
-    for (int i = 0; i < 8; i++) cr_assert_str_eq(s->columns[i].name, order[i], "column %d", i);
+    for (int i = 0; i < 8; i++)
+        cr_assert_str_eq(s->columns[i].name, order[i], "column %d", i);
     cr_assert_eq(s->next_column_id, 8);
     for (size_t i = 0; i < NEVENTS; i++) {
         const struct column_def *c = table_schema_column(s, events[i].name);
@@ -94,23 +95,31 @@ static const struct {
 } bad_tables[] = {
     {{{"v", COLUMN_REGULAR, -1, false, "int"}}, 1, "No PRIMARY KEY"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"b", COLUMN_PARTITION_KEY, 2, false, "int"}},
-     2, "not dense"},
+     2,
+     "not dense"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"b", COLUMN_PARTITION_KEY, 0, false, "int"}},
-     2, "not dense"},
+     2,
+     "not dense"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "list<int>"}}, 1, "non-frozen collection"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"c", COLUMN_CLUSTERING, 0, false, "address"}},
-     2, "non-frozen user-defined type"},
+     2,
+     "non-frozen user-defined type"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "duration"}}, 1, "duration type is not supported"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "frozen<list<duration>>"}}, 1, "duration"},
     {{{"a", COLUMN_PARTITION_KEY, 0, false, "counter"}}, 1, "counter type is not supported"},
-    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"c", COLUMN_REGULAR, -1, false, "counter"},
+    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"},
+      {"c", COLUMN_REGULAR, -1, false, "counter"},
       {"d", COLUMN_REGULAR, -1, false, "int"}},
-     3, "Cannot mix counter and non counter columns"},
-    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"s", COLUMN_STATIC, -1, false, "int"}}, 2,
+     3,
+     "Cannot mix counter and non counter columns"},
+    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"s", COLUMN_STATIC, -1, false, "int"}},
+     2,
      "Static columns are only useful"},
-    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"a", COLUMN_REGULAR, -1, false, "int"}}, 2,
+    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"a", COLUMN_REGULAR, -1, false, "int"}},
+     2,
      "Duplicate column 'a'"},
-    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"b", COLUMN_REGULAR, -1, true, "int"}}, 2,
+    {{{"a", COLUMN_PARTITION_KEY, 0, false, "int"}, {"b", COLUMN_REGULAR, -1, true, "int"}},
+     2,
      "Only clustering columns have an order"},
     {{{"", COLUMN_PARTITION_KEY, 0, false, "int"}}, 1, "Invalid column name"},
 };
@@ -260,12 +269,16 @@ Test(schema, option_maps_normalised_and_derived)
     cr_assert_eq(table_schema_set_option(s, "compaction",
                                          "{'class': 'SizeTieredCompactionStrategy', "
                                          "'min_threshold': 6, 'bucket_low': '0.25', "
-                                         "'min_sstable_size': '1048576'}", &em), 0, "%s", em.text);
+                                         "'min_sstable_size': '1048576'}",
+                                         &em),
+                 0, "%s", em.text);
     cr_assert_eq(table_schema_set_option(s, "compression", "{'enabled': 'false'}", &em), 0);
     cr_assert_eq(table_schema_set_option(s, "min_index_interval", "4096", &em), 0);
     for (size_t i = 0; i < 2; i++)
         cr_assert_eq(table_schema_add_column(s, simple[i].name, simple[i].kind, simple[i].pos,
-                                             false, cql_type_native(i ? CQL_VARCHAR : CQL_INT), &em), 0);
+                                             false, cql_type_native(i ? CQL_VARCHAR : CQL_INT),
+                                             &em),
+                     0);
     cr_assert_eq(table_schema_finish(s, &em), ERR_CONFIG, "max < min index interval");
     cr_assert(strstr(em.text, "max_index_interval"), "%s", em.text);
     cr_assert_eq(table_schema_set_option(s, "max_index_interval", "8192", &em), 0);
@@ -287,14 +300,16 @@ Test(schema, option_maps_normalised_and_derived)
     static const char *v[] = {"64", "LZ4Compressor"};
     cr_assert_eq(table_schema_set_map_option(s, "compression", 2, k, v, &em), 0);
     cr_assert_eq(table_schema_set_map_option(s, "compression", 1, (const char *[]){"class"},
-                                             (const char *[]){""}, &em), 0, "empty class");
+                                             (const char *[]){""}, &em),
+                 0, "empty class");
     cr_assert_str_eq(str_map_get(&s->opts.compression, "enabled"), "false");
     cr_assert_eq(table_schema_set_map_option(s, "compression", 2, k, v, &em), 0);
     cr_assert_str_eq(str_map_get(&s->opts.compression, "class"),
                      "org.apache.cassandra.io.compress.LZ4Compressor");
     for (size_t i = 0; i < 2; i++)
         cr_assert_eq(table_schema_add_column(s, simple[i].name, simple[i].kind, simple[i].pos,
-                                             false, cql_type_native(CQL_INT), &em), 0);
+                                             false, cql_type_native(CQL_INT), &em),
+                     0);
     cr_assert_eq(table_schema_finish(s, &em), 0);
     cr_assert(s->opts.compression_enabled);
     cr_assert_eq(s->opts.chunk_length_bytes, 65536);
@@ -306,9 +321,11 @@ Test(schema, counter_table_refuses_default_ttl)
     struct table_schema *s = table_schema_new("ks", "c", NULL);
     struct errmsg em;
     cr_assert_eq(table_schema_add_column(s, "k", COLUMN_PARTITION_KEY, 0, false,
-                                         cql_type_native(CQL_INT), &em), 0);
+                                         cql_type_native(CQL_INT), &em),
+                 0);
     cr_assert_eq(table_schema_add_column(s, "n", COLUMN_REGULAR, -1, false,
-                                         cql_type_native(CQL_COUNTER), &em), 0);
+                                         cql_type_native(CQL_COUNTER), &em),
+                 0);
     cr_assert_eq(table_schema_set_option(s, "default_time_to_live", "10", &em), 0);
     cr_assert_eq(table_schema_finish(s, &em), ERR_INVALID);
     cr_assert(strstr(em.text, "default_time_to_live"));
@@ -342,9 +359,11 @@ Test(schema, drop_and_readd_columns)
     struct arena a;
     arena_init(&a, 1024);
     cr_assert_eq(table_schema_add_column(s3, "v", COLUMN_REGULAR, -1, false,
-                                         tt_type(&a, "map<text, int>"), &em), 0);
-    cr_assert_eq(table_schema_add_column(s3, "s", COLUMN_STATIC, -1, false, tt_type(&a, "int"),
-                                         &em), 0, "different type");
+                                         tt_type(&a, "map<text, int>"), &em),
+                 0);
+    cr_assert_eq(
+        table_schema_add_column(s3, "s", COLUMN_STATIC, -1, false, tt_type(&a, "int"), &em), 0,
+        "different type");
     arena_deinit(&a);
     cr_assert_eq(table_schema_finish(s3, &em), 0, "%s", em.text);
     cr_assert_eq(table_schema_column(s3, "v")->id, vid);
@@ -438,12 +457,14 @@ Test(schema, codec_rejects_corruption_without_crashing)
     struct table_schema *d;
     /* every truncation */
     for (size_t n = 0; n < b.len; n++)
-        cr_assert_eq(table_schema_decode(b.data, n, NULL, NULL, &d, &em), ERR_CORRUPT, "len %zu", n);
+        cr_assert_eq(table_schema_decode(b.data, n, NULL, NULL, &d, &em), ERR_CORRUPT, "len %zu",
+                     n);
     /* every single-byte flip is caught by the checksum */
     for (size_t i = 0; i < b.len; i++) {
         memcpy(p, b.data, b.len);
         p[i] ^= 0x40;
-        cr_assert_eq(table_schema_decode(p, b.len, NULL, NULL, &d, &em), ERR_CORRUPT, "flip %zu", i);
+        cr_assert_eq(table_schema_decode(p, b.len, NULL, NULL, &d, &em), ERR_CORRUPT, "flip %zu",
+                     i);
     }
     /* resealed mutations reach the parser: each one is refused or decodes to a valid schema */
     uint32_t seed = 12345;

@@ -7,25 +7,25 @@
 #include "types_test_util.h"
 
 #define DEFAULT_OPTIONS "    AND additional_write_policy = '99p'\n" OPTS_REST
-#define OPTS_REST                                                                                 \
-    "    AND bloom_filter_fp_chance = 0.01\n"                                                     \
-    "    AND caching = {'keys': 'ALL', 'rows_per_partition': 'NONE'}\n"                           \
-    "    AND cdc = false\n"                                                                       \
-    "    AND comment = ''\n"                                                                      \
-    "    AND compaction = {'class': "                                                             \
-    "'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', "  \
-    "'min_threshold': '4'}\n"                                                                     \
-    "    AND compression = {'chunk_length_in_kb': '16', 'class': "                                \
-    "'org.apache.cassandra.io.compress.LZ4Compressor'}\n"                                         \
-    "    AND memtable = 'default'\n"                                                              \
-    "    AND crc_check_chance = 1.0\n"                                                            \
-    "    AND default_time_to_live = 0\n"                                                          \
-    "    AND extensions = {}\n"                                                                   \
-    "    AND gc_grace_seconds = 864000\n"                                                         \
-    "    AND max_index_interval = 2048\n"                                                         \
-    "    AND memtable_flush_period_in_ms = 0\n"                                                   \
-    "    AND min_index_interval = 128\n"                                                          \
-    "    AND read_repair = 'BLOCKING'\n"                                                          \
+#define OPTS_REST                                                                                  \
+    "    AND bloom_filter_fp_chance = 0.01\n"                                                      \
+    "    AND caching = {'keys': 'ALL', 'rows_per_partition': 'NONE'}\n"                            \
+    "    AND cdc = false\n"                                                                        \
+    "    AND comment = ''\n"                                                                       \
+    "    AND compaction = {'class': "                                                              \
+    "'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', "   \
+    "'min_threshold': '4'}\n"                                                                      \
+    "    AND compression = {'chunk_length_in_kb': '16', 'class': "                                 \
+    "'org.apache.cassandra.io.compress.LZ4Compressor'}\n"                                          \
+    "    AND memtable = 'default'\n"                                                               \
+    "    AND crc_check_chance = 1.0\n"                                                             \
+    "    AND default_time_to_live = 0\n"                                                           \
+    "    AND extensions = {}\n"                                                                    \
+    "    AND gc_grace_seconds = 864000\n"                                                          \
+    "    AND max_index_interval = 2048\n"                                                          \
+    "    AND memtable_flush_period_in_ms = 0\n"                                                    \
+    "    AND min_index_interval = 128\n"                                                           \
+    "    AND read_repair = 'BLOCKING'\n"                                                           \
     "    AND speculative_retry = '99p';"
 
 static void add(struct table_schema *s, struct arena *a, const char *name, enum column_kind kind,
@@ -90,38 +90,37 @@ Test(schema_cql, compound_key_static_order_and_quoting)
     cr_assert_eq(table_schema_set_option(s, "compression", "{'enabled': false}", &em), 0);
     cr_assert_eq(table_schema_set_option(s, "caching", "{'rows_per_partition': 100}", &em), 0);
     cr_assert_eq(table_schema_set_option(s, "extensions", "{'k': 'AB'}", &em), 0);
-    expect_cql(s,
-               "CREATE TABLE \"MyKs\".events (\n"
-               "    id uuid,\n"
-               "    day date,\n"
-               "    ts timeuuid,\n"
-               "    \"select\" int,\n"
-               "    \"Body\" text,\n"
-               "    addr frozen<address>,\n"
-               "    s text static,\n"
-               "    t frozen<tuple<int, text>>,\n"
-               "    v map<text, frozen<list<int>>>,\n"
-               "    PRIMARY KEY ((id, day), ts, \"select\")\n"
-               ") WITH CLUSTERING ORDER BY (ts DESC, \"select\" ASC)\n"
-               "    AND additional_write_policy = '99p'\n"
-               "    AND bloom_filter_fp_chance = 1.0E-4\n"
-               "    AND caching = {'keys': 'ALL', 'rows_per_partition': '100'}\n"
-               "    AND cdc = false\n"
-               "    AND comment = 'it''s'\n"
-               "    AND compaction = {'class': "
-               "'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', "
-               "'max_threshold': '32', 'min_threshold': '4'}\n"
-               "    AND compression = {'enabled': 'false'}\n"
-               "    AND memtable = 'default'\n"
-               "    AND crc_check_chance = 1.0\n"
-               "    AND default_time_to_live = 0\n"
-               "    AND extensions = {'k': 0x4142}\n"
-               "    AND gc_grace_seconds = 3600\n"
-               "    AND max_index_interval = 2048\n"
-               "    AND memtable_flush_period_in_ms = 0\n"
-               "    AND min_index_interval = 128\n"
-               "    AND read_repair = 'BLOCKING'\n"
-               "    AND speculative_retry = '99p';");
+    expect_cql(s, "CREATE TABLE \"MyKs\".events (\n"
+                  "    id uuid,\n"
+                  "    day date,\n"
+                  "    ts timeuuid,\n"
+                  "    \"select\" int,\n"
+                  "    \"Body\" text,\n"
+                  "    addr frozen<address>,\n"
+                  "    s text static,\n"
+                  "    t frozen<tuple<int, text>>,\n"
+                  "    v map<text, frozen<list<int>>>,\n"
+                  "    PRIMARY KEY ((id, day), ts, \"select\")\n"
+                  ") WITH CLUSTERING ORDER BY (ts DESC, \"select\" ASC)\n"
+                  "    AND additional_write_policy = '99p'\n"
+                  "    AND bloom_filter_fp_chance = 1.0E-4\n"
+                  "    AND caching = {'keys': 'ALL', 'rows_per_partition': '100'}\n"
+                  "    AND cdc = false\n"
+                  "    AND comment = 'it''s'\n"
+                  "    AND compaction = {'class': "
+                  "'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', "
+                  "'max_threshold': '32', 'min_threshold': '4'}\n"
+                  "    AND compression = {'enabled': 'false'}\n"
+                  "    AND memtable = 'default'\n"
+                  "    AND crc_check_chance = 1.0\n"
+                  "    AND default_time_to_live = 0\n"
+                  "    AND extensions = {'k': 0x4142}\n"
+                  "    AND gc_grace_seconds = 3600\n"
+                  "    AND max_index_interval = 2048\n"
+                  "    AND memtable_flush_period_in_ms = 0\n"
+                  "    AND min_index_interval = 128\n"
+                  "    AND read_repair = 'BLOCKING'\n"
+                  "    AND speculative_retry = '99p';");
     arena_deinit(&a);
 }
 
@@ -146,11 +145,15 @@ Test(value_format, java_double_to_string)
         double v;
         const char *s;
     } cases[] = {
-        {0.01, "0.01"},       {1.0, "1.0"},         {0.0, "0.0"},         {-0.0, "-0.0"},
-        {0.1, "0.1"},         {1e-4, "1.0E-4"},     {0.001, "0.001"},     {123.5, "123.5"},
-        {1e7, "1.0E7"},       {9999999.0, "9999999.0"}, {1.5e10, "1.5E10"}, {-2.5e-7, "-2.5E-7"},
-        {100.0, "100.0"},     {1.0 / 3, "0.3333333333333333"}, {6.71e-05, "6.71E-5"},
-        {1e308, "1.0E308"},   {0.5, "0.5"},
+        {0.01, "0.01"},        {1.0, "1.0"},
+        {0.0, "0.0"},          {-0.0, "-0.0"},
+        {0.1, "0.1"},          {1e-4, "1.0E-4"},
+        {0.001, "0.001"},      {123.5, "123.5"},
+        {1e7, "1.0E7"},        {9999999.0, "9999999.0"},
+        {1.5e10, "1.5E10"},    {-2.5e-7, "-2.5E-7"},
+        {100.0, "100.0"},      {1.0 / 3, "0.3333333333333333"},
+        {6.71e-05, "6.71E-5"}, {1e308, "1.0E308"},
+        {0.5, "0.5"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct buf b;

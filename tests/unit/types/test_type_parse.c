@@ -115,8 +115,8 @@ Test(type_parse, rejects_with_clear_errors)
     for (size_t i = 0; i < sizeof rejects / sizeof rejects[0]; i++) {
         const struct cql_type *t = NULL;
         struct errmsg em = {0};
-        int rc = cql_type_parse(rejects[i].in, strlen(rejects[i].in), "ks", tt_lookup, NULL, &a,
-                                &t, &em);
+        int rc = cql_type_parse(rejects[i].in, strlen(rejects[i].in), "ks", tt_lookup, NULL, &a, &t,
+                                &em);
         cr_assert_eq(rc, rejects[i].code, "%s: rc=%d (%s)", rejects[i].in, rc, em.text);
         cr_assert_eq(em.code, rc);
         cr_assert(strstr(em.text, rejects[i].msg), "%s: message '%s' lacks '%s'", rejects[i].in,
@@ -136,9 +136,11 @@ Test(type_parse, depth_limit)
     bool saw_ok = false, saw_reject = false;
     for (int pairs = 0; pairs <= CQL_TYPE_DEPTH_MAX; pairs++) {
         size_t n = 0;
-        for (int i = 0; i < pairs; i++) n += (size_t)snprintf(s + n, sizeof s - n, "frozen<list<");
+        for (int i = 0; i < pairs; i++)
+            n += (size_t)snprintf(s + n, sizeof s - n, "frozen<list<");
         n += (size_t)snprintf(s + n, sizeof s - n, "int");
-        for (int i = 0; i < pairs; i++) n += (size_t)snprintf(s + n, sizeof s - n, ">>");
+        for (int i = 0; i < pairs; i++)
+            n += (size_t)snprintf(s + n, sizeof s - n, ">>");
         /* each frozen<list<...>> pair costs two levels; the int is at level 2 * pairs + 1 */
         int rc = cql_type_parse(s, n, "ks", NULL, NULL, &a, &t, &em);
         if (2 * pairs + 1 <= CQL_TYPE_DEPTH_MAX) {
@@ -152,7 +154,8 @@ Test(type_parse, depth_limit)
     cr_assert(saw_ok && saw_reject);
     /* hostile input: thousands of '<' never recurses past the limit */
     size_t n = 0;
-    for (int i = 0; i < 150; i++) n += (size_t)snprintf(s + n, sizeof s - n, "list<");
+    for (int i = 0; i < 150; i++)
+        n += (size_t)snprintf(s + n, sizeof s - n, "list<");
     cr_assert_eq(cql_type_parse(s, n, "ks", NULL, NULL, &a, &t, &em), ERR_INVALID);
     arena_deinit(&a);
 }
@@ -218,10 +221,18 @@ Test(cql_ident, quoting_as_cassandra)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"abc", "abc"},       {"a_1", "a_1"},         {"Abc", "\"Abc\""},
-        {"1a", "\"1a\""},     {"_a", "\"_a\""},        {"select", "\"select\""},
-        {"table", "\"table\""}, {"key", "key"},        {"text", "text"},
-        {"a\"b", "\"a\"\"b\""}, {"with space", "\"with space\""}, {"", "\"\""},
+        {"abc", "abc"},
+        {"a_1", "a_1"},
+        {"Abc", "\"Abc\""},
+        {"1a", "\"1a\""},
+        {"_a", "\"_a\""},
+        {"select", "\"select\""},
+        {"table", "\"table\""},
+        {"key", "key"},
+        {"text", "text"},
+        {"a\"b", "\"a\"\"b\""},
+        {"with space", "\"with space\""},
+        {"", "\"\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct buf b;

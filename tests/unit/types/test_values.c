@@ -54,10 +54,10 @@ static const struct {
     {"text", "c3a9", NULL},
     {"text", "", NULL},
     {"text", "c3", "String didn't validate."},
-    {"text", "c0af", "String didn't validate."},       /* overlong '/' */
-    {"text", "eda080", "String didn't validate."},     /* surrogate */
-    {"text", "f4908080", "String didn't validate."},   /* above U+10FFFF */
-    {"text", "f09f9880", NULL},                         /* U+1F600 */
+    {"text", "c0af", "String didn't validate."},     /* overlong '/' */
+    {"text", "eda080", "String didn't validate."},   /* surrogate */
+    {"text", "f4908080", "String didn't validate."}, /* above U+10FFFF */
+    {"text", "f09f9880", NULL},                      /* U+1F600 */
     {"blob", "00ff", NULL},
     {"varint", "", NULL},
     {"varint", "ff7f", NULL},
@@ -65,14 +65,14 @@ static const struct {
     {"decimal", "0000000101", NULL},
     {"decimal", "00000001", NULL},
     {"decimal", "000001", "Expected 0 or at least 4 bytes (3)"},
-    {"duration", "020406", NULL},               /* 1mo 2d 3ns */
-    {"duration", "010305", NULL},               /* -1mo -2d -3ns */
+    {"duration", "020406", NULL}, /* 1mo 2d 3ns */
+    {"duration", "010305", NULL}, /* -1mo -2d -3ns */
     {"duration", "000000", NULL},
     {"duration", "0204", "Expected at least 3 bytes for a duration (2)"},
     {"duration", "", "Expected at least 3 bytes for a duration (0)"},
     {"duration", "020106", "must be all of the same sign (1, -1, 3)"},
-    {"duration", "0204c0", "Invalid duration encoding"},        /* truncated vint */
-    {"duration", "02040600", "Invalid duration encoding"},      /* trailing byte */
+    {"duration", "0204c0", "Invalid duration encoding"},   /* truncated vint */
+    {"duration", "02040600", "Invalid duration encoding"}, /* trailing byte */
     {"duration", "f1ffffffff0000", "months must be a 32 bits integer"},
     {"list<int>", "00000002 00000004 00000001 00000004 00000002", NULL},
     {"list<int>", "00000000", NULL},
@@ -92,9 +92,9 @@ static const struct {
     {"frozen<list<frozen<list<int>>>>", "00000001 0000000c 00000001 00000004 00000007", NULL},
     {"frozen<list<frozen<list<int>>>>", "00000001 00000008 00000001 00000004", "list"},
     {"tuple<int, text>", "00000004 00000001 00000001 61", NULL},
-    {"tuple<int, text>", "00000004 00000001", NULL},         /* fewer fields */
+    {"tuple<int, text>", "00000004 00000001", NULL}, /* fewer fields */
     {"tuple<int, text>", "", NULL},
-    {"tuple<int, text>", "ffffffff ffffffff", NULL},         /* nulls */
+    {"tuple<int, text>", "ffffffff ffffffff", NULL}, /* nulls */
     {"tuple<int, text>", "00000004 00000001 ffffffff ffffffff",
      "Invalid remaining data after end of tuple value"},
     {"tuple<int, text>", "000000", "Not enough bytes to read size of 0th component"},
@@ -147,8 +147,8 @@ Test(values, validate_depth_bounded)
     for (int i = 0; i < CQL_TYPE_DEPTH_MAX + 2; i++) {
         memmove(buf + 8, buf, len);
         uint32_t l = (uint32_t)len;
-        uint8_t hdr[8] = {0, 0, 0, 1, (uint8_t)(l >> 24), (uint8_t)(l >> 16), (uint8_t)(l >> 8),
-                          (uint8_t)l};
+        uint8_t hdr[8] = {
+            0, 0, 0, 1, (uint8_t)(l >> 24), (uint8_t)(l >> 16), (uint8_t)(l >> 8), (uint8_t)l};
         memcpy(buf, hdr, 8);
         len += 8;
     }
@@ -163,41 +163,46 @@ static const struct {
     const char *vals[20];
 } orders[] = {
     {"int", {"", "80000000", "ffffffff", "00000000", "00000001", "7fffffff"}},
-    {"bigint", {"", "8000000000000000", "ffffffffffffff00", "0000000000000000", "00000000000000ff",
-                "0100000000000000"}},
+    {"bigint",
+     {"", "8000000000000000", "ffffffffffffff00", "0000000000000000", "00000000000000ff",
+      "0100000000000000"}},
     {"smallint", {"8000", "ff00", "0000", "00ff", "7fff"}},
     {"tinyint", {"80", "ff", "00", "7f"}},
     {"timestamp", {"", "ffffffffffffffff", "0000000000000000", "0000018cc5c8e6a0"}},
     {"boolean", {"", "00", "01", "=02"}},
-    {"varint", {"", "ff7f", "80", "=ff80", "ff", "=ffff", "00", "=0000", "01", "=0001", "7f",
-                "0080", "0100", "7fffffffffffffffffff"}},
+    {"varint",
+     {"", "ff7f", "80", "=ff80", "ff", "=ffff", "00", "=0000", "01", "=0001", "7f", "0080", "0100",
+      "7fffffffffffffffffff"}},
     {"varint", {"80000000000000000000", "ff", "00"}},
-    {"decimal", {"",
-                 "00000000 80",              /* -128 */
-                 "00000001 f1",              /* -1.5 */
-                 "00000000 ff",              /* -1 */
-                 "=00000001 f6",             /* -1.0 */
-                 "00000000 00",              /* 0 */
-                 "=00000005 00",             /* 0.00000 */
-                 "=fffffff0 00",             /* 0E+16 */
-                 "7fffffff 01",              /* 1E-2147483647 */
-                 "00000003 01",              /* 0.001 */
-                 "00000000 01",              /* 1 */
-                 "=00000001 0a",             /* 1.0 */
-                 "=00000002 64",             /* 1.00 */
-                 "00000001 0f",              /* 1.5 */
-                 "ffffffff 01",              /* 1E+1 */
-                 "00000000 0100",            /* 256 */
-                 "80000000 01"}},            /* 1E+2147483648 (scale INT32_MIN) */
+    {"decimal",
+     {"", "00000000 80",                         /* -128 */
+      "00000001 f1",                             /* -1.5 */
+      "00000000 ff",                             /* -1 */
+      "=00000001 f6",                            /* -1.0 */
+      "00000000 00",                             /* 0 */
+      "=00000005 00",                            /* 0.00000 */
+      "=fffffff0 00",                            /* 0E+16 */
+      "7fffffff 01",                             /* 1E-2147483647 */
+      "00000003 01",                             /* 0.001 */
+      "00000000 01",                             /* 1 */
+      "=00000001 0a",                            /* 1.0 */
+      "=00000002 64",                            /* 1.00 */
+      "00000001 0f",                             /* 1.5 */
+      "ffffffff 01",                             /* 1E+1 */
+      "00000000 0100",                           /* 256 */
+      "80000000 01"}},                           /* 1E+2147483648 (scale INT32_MIN) */
     {"decimal", {"00000000 ff", "80000000 7f"}}, /* -1 < 127E+2147483648 */
     {"decimal", {"80000000 ff", "00000000 ff"}}, /* -1E+2147483648 < -1 */
-    {"decimal", {"0000001e 0c9f2c9cd04674edea3fffffff", /* 0.999999999999999999999999999999 */
-                 "0000001d 01431e0fae6d7217caa0000000", /* 1.00000000000000000000000000000 */
-                 "0000001e 0c9f2c9cd04674edea40000001"}},
-    {"float", {"", "ff800000", "bf800000", "80000000", "00000000", "3f800000", "7f800000",
-               "7fc00000", "=7fc00001"}},
-    {"double", {"fff0000000000000", "bff0000000000000", "8000000000000000", "0000000000000000",
-                "3ff0000000000000", "7ff0000000000000", "7ff8000000000000"}},
+    {"decimal",
+     {"0000001e 0c9f2c9cd04674edea3fffffff", /* 0.999999999999999999999999999999 */
+      "0000001d 01431e0fae6d7217caa0000000", /* 1.00000000000000000000000000000 */
+      "0000001e 0c9f2c9cd04674edea40000001"}},
+    {"float",
+     {"", "ff800000", "bf800000", "80000000", "00000000", "3f800000", "7f800000", "7fc00000",
+      "=7fc00001"}},
+    {"double",
+     {"fff0000000000000", "bff0000000000000", "8000000000000000", "0000000000000000",
+      "3ff0000000000000", "7ff0000000000000", "7ff8000000000000"}},
     {"text", {"", "61", "6162", "62", "c3a9"}},
     {"ascii", {"", "41", "61", "6161"}},
     {"blob", {"", "00", "0000", "01", "ff"}},
@@ -205,35 +210,38 @@ static const struct {
     {"date", {"00000000", "7fffffff", "80000000", "ffffffff"}},
     {"time", {"0000000000000000", "0000000000000001", "00004e94914effff"}},
     /* uuid: version first, then (v1) timestamp, then the low bytes unsigned */
-    {"uuid", {"",
-              "ffffffffffff0fff0000000000000000", /* version 0 */
-              "00000000000010000000000000000000", /* v1, ts 0 */
-              "0000000000001000ff00000000000000", /* v1, ts 0, low byte high (unsigned) */
-              "00000000000040000000000000000000", /* v4 */
-              "00000000000040010000000000000000"}},
+    {"uuid",
+     {"", "ffffffffffff0fff0000000000000000", /* version 0 */
+      "00000000000010000000000000000000",     /* v1, ts 0 */
+      "0000000000001000ff00000000000000",     /* v1, ts 0, low byte high (unsigned) */
+      "00000000000040000000000000000000",     /* v4 */
+      "00000000000040010000000000000000"}},
     /* timeuuid: timestamp (time_hi, time_mid, time_low), then low bytes *signed* */
-    {"timeuuid", {"", "00000002000010000000000000000000",   /* time_low 2 */
-                  "00000001000110000000000000000000",        /* time_mid 1 */
-                  "00000000000011018000000000000000",        /* time_hi 1, lsb -128 */
-                  "00000000000011010000000000000000",        /* lsb 0 */
-                  "00000000000011017f00000000000080",        /* lsb 127, last byte -128 */
-                  "00000000000011017f00000000000000",        /* last byte 0 */
-                  "00000000000011017f00000000000001"}},      /* last byte 1 */
-    {"frozen<list<int>>", {"00000000", "00000001 00000004 00000001",
-                           "00000002 00000004 00000001 00000004 00000000",
-                           "00000001 00000004 00000002"}},
+    {"timeuuid",
+     {"", "00000002000010000000000000000000", /* time_low 2 */
+      "00000001000110000000000000000000",     /* time_mid 1 */
+      "00000000000011018000000000000000",     /* time_hi 1, lsb -128 */
+      "00000000000011010000000000000000",     /* lsb 0 */
+      "00000000000011017f00000000000080",     /* lsb 127, last byte -128 */
+      "00000000000011017f00000000000000",     /* last byte 0 */
+      "00000000000011017f00000000000001"}},   /* last byte 1 */
+    {"frozen<list<int>>",
+     {"00000000", "00000001 00000004 00000001", "00000002 00000004 00000001 00000004 00000000",
+      "00000001 00000004 00000002"}},
     {"frozen<set<text>>", {"00000000", "00000001 00000001 61", "00000001 00000001 62"}},
-    {"frozen<map<int, int>>", {"00000000", "00000001 00000004 00000001 00000004 00000001",
-                               "00000001 00000004 00000001 00000004 00000002",
-                               "00000001 00000004 00000002 00000004 00000000"}},
-    {"tuple<int, text>", {"", "ffffffff", "=ffffffff ffffffff", "00000004 00000000",
-                          "00000004 00000001", "=00000004 00000001 ffffffff",
-                          "00000004 00000001 00000000", "00000004 00000001 00000001 61",
-                          "00000004 00000002"}},
-    {"frozen<address>", {"ffffffff 00000004 00000009", "00000001 61", "00000001 61 00000004 00000001",
-                         "00000001 62"}},
-    {"tuple<varint, decimal>", {"00000001 ff", "00000001 00 00000005 00000000 01",
-                                "00000001 00 00000005 00000000 02", "00000001 01"}},
+    {"frozen<map<int, int>>",
+     {"00000000", "00000001 00000004 00000001 00000004 00000001",
+      "00000001 00000004 00000001 00000004 00000002",
+      "00000001 00000004 00000002 00000004 00000000"}},
+    {"tuple<int, text>",
+     {"", "ffffffff", "=ffffffff ffffffff", "00000004 00000000", "00000004 00000001",
+      "=00000004 00000001 ffffffff", "00000004 00000001 00000000", "00000004 00000001 00000001 61",
+      "00000004 00000002"}},
+    {"frozen<address>",
+     {"ffffffff 00000004 00000009", "00000001 61", "00000001 61 00000004 00000001", "00000001 62"}},
+    {"tuple<varint, decimal>",
+     {"00000001 ff", "00000001 00 00000005 00000000 01", "00000001 00 00000005 00000000 02",
+      "00000001 01"}},
 };
 
 Test(values, compare_in_cassandra_order)
@@ -251,8 +259,8 @@ Test(values, compare_in_cassandra_order)
             eq_prev[n] = h[0] == '=';
             len[n] = tt_hex(h + eq_prev[n], v[n], sizeof v[n]);
             struct errmsg em;
-            cr_assert_eq(cql_value_validate(t, v[n], len[n], &em), 0, "%s %s: %s",
-                         orders[i].type, h, em.text);
+            cr_assert_eq(cql_value_validate(t, v[n], len[n], &em), 0, "%s %s: %s", orders[i].type,
+                         h, em.text);
         }
         for (size_t x = 0; x < n; x++) {
             for (size_t y = 0; y < n; y++) {
@@ -260,19 +268,20 @@ Test(values, compare_in_cassandra_order)
                 if (x < y) {
                     expect = -1;
                     bool all_eq = true;
-                    for (size_t k = x + 1; k <= y; k++) all_eq &= eq_prev[k];
+                    for (size_t k = x + 1; k <= y; k++)
+                        all_eq &= eq_prev[k];
                     if (all_eq) expect = 0;
                 } else if (x > y) {
                     expect = 1;
                     bool all_eq = true;
-                    for (size_t k = y + 1; k <= x; k++) all_eq &= eq_prev[k];
+                    for (size_t k = y + 1; k <= x; k++)
+                        all_eq &= eq_prev[k];
                     if (all_eq) expect = 0;
                 }
                 int c = cql_value_compare(t, v[x], len[x], v[y], len[y]);
                 c = (c > 0) - (c < 0);
-                cr_assert_eq(c, expect, "%s: [%zu] %s vs [%zu] %s: got %d want %d",
-                             orders[i].type, x, orders[i].vals[x], y, orders[i].vals[y], c,
-                             expect);
+                cr_assert_eq(c, expect, "%s: [%zu] %s vs [%zu] %s: got %d want %d", orders[i].type,
+                             x, orders[i].vals[x], y, orders[i].vals[y], c, expect);
             }
         }
     }
@@ -293,9 +302,10 @@ Test(values, uuid_low_bytes_unsigned_but_timeuuid_signed)
 
 Test(values, vint_roundtrip)
 {
-    static const int64_t cases[] = {0, 1, -1, 63, -64, 64, 127, 128, 8191, 8192, -8193,
-                                    (int64_t)1 << 40, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN,
-                                    INT64_MAX - 1, INT64_MIN + 1};
+    static const int64_t cases[] = {
+        0,         1,         -1,        63,        -64,           64,
+        127,       128,       8191,      8192,      -8193,         (int64_t)1 << 40,
+        INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct buf b;
         buf_init(&b);
@@ -317,7 +327,8 @@ Test(values, vint_roundtrip)
     buf_reset(&b);
     cql_value_encode_vint(&b, INT64_MIN);
     cr_assert_eq(b.len, 9);
-    for (int i = 0; i < 9; i++) cr_assert_eq(b.data[i], 0xFF);
+    for (int i = 0; i < 9; i++)
+        cr_assert_eq(b.data[i], 0xFF);
     buf_reset(&b);
     cql_value_encode_duration(&b, 1, 2, 3);
     cr_assert_eq(b.len, 3);

@@ -34,13 +34,20 @@ size_t tt_hex(const char *hex, uint8_t *out, size_t cap)
 
 static const struct cql_type *addr_subs[2];
 static const char *const addr_names[] = {"street", "zip"};
-static struct cql_type addr = {.id = CQL_UDT, .nsub = 2, .sub = addr_subs,
-                               .udt_keyspace = "ks", .udt_name = "address",
+static struct cql_type addr = {.id = CQL_UDT,
+                               .nsub = 2,
+                               .sub = addr_subs,
+                               .udt_keyspace = "ks",
+                               .udt_name = "address",
                                .field_names = addr_names};
 static const struct cql_type *my_subs[1];
 static const char *const my_names[] = {"a"};
-static struct cql_type mytype = {.id = CQL_UDT, .nsub = 1, .sub = my_subs, .udt_keyspace = "ks",
-                                 .udt_name = "MyType", .field_names = my_names};
+static struct cql_type mytype = {.id = CQL_UDT,
+                                 .nsub = 1,
+                                 .sub = my_subs,
+                                 .udt_keyspace = "ks",
+                                 .udt_name = "MyType",
+                                 .field_names = my_names};
 
 const struct cql_type *tt_lookup(void *ctx, const char *keyspace, const char *name)
 {

@@ -1,0 +1,541 @@
+/*
+ * value_json_in: JSON (parsed by value_json.c) into serialized CQL values, as Cassandra 4.1's
+ * AbstractType.fromJSONObject implementations do (INSERT JSON, fromJson()). See value_json.h.
+ *
+ * Collections are built element by element into a scratch buffer, then emitted; sets are
+ * sorted and deduplicated and maps sorted by key (the last of equal keys wins) with the
+ * element type's comparator, which is how Cassandra serializes bound collections. Messages are
+ * Cassandra's MarshalException texts (their Java class names included: "got a Double: 1.5").
+ * Thread rule: pure.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "node/base/be.h"
+#include "node/base/mem.h"
+#include "node/base/uuid.h"
+#include "storage/value_json.h"
+#include "storage/value_parse.h"
+#include "storage/varnum.h"
+
+struct jconv {
+    int64_t now_ms;
+    struct arena *a; /* for JSON held in strings */
+    struct errmsg *em;
+};
+
+static int conv(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                struct buf *out, int depth);
+
+/* The Java class Jackson would have produced, for messages. */
+static const char *jclass(const struct json_value *j)
+{
+    switch (j->kind) {
+    case JSON_NULL:
+        return "null";
+    case JSON_BOOL:
+        return "Boolean";
+    case JSON_STRING:
+        return "String";
+    case JSON_ARRAY:
+        return "ArrayList";
+    case JSON_OBJECT:
+        return "LinkedHashMap";
+    default:
+        break;
+    }
+    if (!j->integral) return "Double";
+    char *end;
+    errno = 0;
+    long long v = strtoll(j->str, &end, 10);
+    if (errno) return "BigInteger";
+    return v >= INT32_MIN && v <= INT32_MAX ? "Integer" : "Long";
+}
+
+static int wrong(struct jconv *c, const char *expected, const struct json_value *j)
+{
+    int n = j->kind == JSON_STRING || j->kind == JSON_NUMBER ? (int)j->len : 0;
+    return errmsg_set(c->em, ERR_INVALID, "Expected %s, but got a %s: %.*s", expected, jclass(j), n,
+                      n ? j->str : "");
+}
+
+/* Java's Integer/Long/Short/Byte.parseInt on text: [+-]digits within [lo, hi]. */
+static bool parse_java_int(const char *s, size_t len, int64_t lo, int64_t hi, int64_t *out)
+{
+    char tmp[32];
+    if (len == 0 || len >= sizeof tmp) return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    size_t i = tmp[0] == '+' || tmp[0] == '-';
+    if (i == len) return false;
+    for (size_t k = i; k < len; k++)
+        if (tmp[k] < '0' || tmp[k] > '9') return false;
+    errno = 0;
+    long long v = strtoll(tmp, NULL, 10);
+    if (errno || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static int conv_int(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                    struct buf *out)
+{
+    static const struct {
+        enum cql_type_id id;
+        int64_t lo, hi;
+        const char *what, *java;
+    } k[] = {
+        {CQL_INT, INT32_MIN, INT32_MAX, "an int value", "int"},
+        {CQL_BIGINT, INT64_MIN, INT64_MAX, "a bigint value", "long"},
+        {CQL_COUNTER, INT64_MIN, INT64_MAX, "a bigint value", "long"},
+        {CQL_SMALLINT, INT16_MIN, INT16_MAX, "a smallint value", "short"},
+        {CQL_TINYINT, INT8_MIN, INT8_MAX, "a tinyint value", "byte"},
+    };
+    size_t i = 0;
+    while (k[i].id != t->id)
+        i++;
+    int64_t v;
+    if (j->kind == JSON_STRING ||
+        (j->kind == JSON_NUMBER && (t->id == CQL_SMALLINT || t->id == CQL_TINYINT))) {
+        if (!parse_java_int(j->str, j->len, k[i].lo, k[i].hi, &v))
+            return errmsg_set(c->em, ERR_INVALID, "Unable to make %s from '%.*s'", k[i].java,
+                              (int)j->len, j->str);
+    } else if (j->kind != JSON_NUMBER || !j->integral ||
+               !parse_java_int(j->str, j->len, k[i].lo, k[i].hi, &v)) {
+        return wrong(c, k[i].what, j);
+    }
+    if (t->id == CQL_TINYINT)
+        buf_put_u8(out, (uint8_t)v);
+    else if (t->id == CQL_SMALLINT)
+        buf_put_be16(out, (uint16_t)v);
+    else if (t->id == CQL_INT)
+        buf_put_be32(out, (uint32_t)v);
+    else
+        buf_put_be64(out, (uint64_t)v);
+    return 0;
+}
+
+/* Java's Double.parseDouble: decimal or NaN/Infinity spelled exactly. */
+static bool parse_java_double(const char *s, size_t len, double *out)
+{
+    char tmp[512];
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= sizeof tmp) return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    const char *w = tmp + (tmp[0] == '+' || tmp[0] == '-');
+    if (strcmp(w, "NaN") == 0 && w == tmp) {
+        *out = NAN;
+        return true;
+    }
+    if (strcmp(w, "Infinity") == 0) {
+        *out = tmp[0] == '-' ? -INFINITY : INFINITY;
+        return true;
+    }
+    for (const char *q = w; *q; q++)
+        if (!((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' || *q == '+' ||
+              *q == '-'))
+            return false;
+    char *end;
+    *out = strtod(tmp, &end);
+    return *end == '\0' && end != tmp;
+}
+
+static int conv_float(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                      struct buf *out)
+{
+    bool is_float = t->id == CQL_FLOAT;
+    double d;
+    if (j->kind != JSON_STRING && j->kind != JSON_NUMBER)
+        return wrong(c, is_float ? "a float value" : "a double value", j);
+    if (!parse_java_double(j->str, j->len, &d))
+        return errmsg_set(c->em, ERR_INVALID, "Unable to make %s from '%.*s'",
+                          is_float ? "float" : "double", (int)j->len, j->str);
+    if (is_float) {
+        float f = (float)d;
+        uint32_t u;
+        memcpy(&u, &f, 4);
+        buf_put_be32(out, u);
+    } else {
+        uint64_t u;
+        memcpy(&u, &d, 8);
+        buf_put_be64(out, u);
+    }
+    return 0;
+}
+
+static int conv_number_text(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                            struct buf *out)
+{
+    bool dec = t->id == CQL_DECIMAL;
+    if (j->kind != JSON_STRING && j->kind != JSON_NUMBER)
+        return wrong(c, dec ? "a decimal value" : "a varint value", j);
+    if (!dec && j->kind == JSON_NUMBER && !j->integral) return wrong(c, "a varint value", j);
+    int rc =
+        dec ? varnum_parse_decimal(j->str, j->len, out) : varnum_parse_varint(j->str, j->len, out);
+    if (rc)
+        return errmsg_set(c->em, ERR_INVALID, "Unable to make %s from '%.*s'",
+                          dec ? "BigDecimal" : "int", (int)j->len, j->str);
+    return 0;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    ch = (char)(ch | 0x20);
+    return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+static int conv_blob(struct jconv *c, const struct json_value *j, struct buf *out)
+{
+    if (j->kind != JSON_STRING) return wrong(c, "a string representation of bytes", j);
+    if (j->len < 2 || j->str[0] != '0' || (j->str[1] | 0x20) != 'x')
+        return errmsg_set(c->em, ERR_INVALID,
+                          "String representation of blob is missing 0x prefix: %s", j->str);
+    size_t n = j->len - 2;
+    if (n % 2) return errmsg_set(c->em, ERR_INVALID, "cannot parse '%s' as hex bytes", j->str + 2);
+    uint8_t *p = buf_extend(out, n / 2);
+    for (size_t i = 0; i < n; i += 2) {
+        int hi = hexval(j->str[2 + i]), lo = hexval(j->str[3 + i]);
+        if (hi < 0 || lo < 0) {
+            out->len -= n / 2;
+            return errmsg_set(c->em, ERR_INVALID, "cannot parse '%s' as hex bytes", j->str + 2);
+        }
+        p[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+static int conv_temporal(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                         struct buf *out)
+{
+    if (t->id == CQL_TIMESTAMP && j->kind == JSON_NUMBER) {
+        int64_t ms;
+        if (!j->integral || !parse_java_int(j->str, j->len, INT64_MIN, INT64_MAX, &ms))
+            return wrong(c, "a long or a datestring representation of a timestamp value", j);
+        buf_put_be64(out, (uint64_t)ms);
+        return 0;
+    }
+    if (j->kind != JSON_STRING) {
+        const char *what = t->id == CQL_TIMESTAMP
+                               ? "a long or a datestring representation of a timestamp value"
+                           : t->id == CQL_DATE ? "a string representation of a date value"
+                           : t->id == CQL_TIME ? "a string representation of a time value"
+                           : t->id == CQL_INET ? "a string representation of an inet value"
+                                               : "a string representation of a duration";
+        return wrong(c, what, j);
+    }
+    int rc;
+    if (t->id == CQL_TIMESTAMP) {
+        int64_t ms;
+        if ((rc = value_parse_timestamp(j->str, j->len, c->now_ms, &ms, c->em)) == 0)
+            buf_put_be64(out, (uint64_t)ms);
+    } else if (t->id == CQL_DATE) {
+        uint32_t d;
+        if ((rc = value_parse_date(j->str, j->len, &d, c->em)) == 0) buf_put_be32(out, d);
+    } else if (t->id == CQL_TIME) {
+        int64_t ns;
+        if ((rc = value_parse_time(j->str, j->len, &ns, c->em)) == 0)
+            buf_put_be64(out, (uint64_t)ns);
+    } else if (t->id == CQL_INET) {
+        uint8_t a[16];
+        size_t n;
+        if ((rc = value_parse_inet(j->str, j->len, a, &n, c->em)) == 0) buf_append(out, a, n);
+    } else {
+        int32_t m, d;
+        int64_t ns;
+        if ((rc = value_parse_duration(j->str, j->len, &m, &d, &ns, c->em)) == 0)
+            cql_value_encode_duration(out, m, d, ns);
+    }
+    return rc;
+}
+
+static int conv_native(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                       struct buf *out)
+{
+    switch (t->id) {
+    case CQL_INT:
+    case CQL_BIGINT:
+    case CQL_COUNTER:
+    case CQL_SMALLINT:
+    case CQL_TINYINT:
+        return conv_int(c, t, j, out);
+    case CQL_FLOAT:
+    case CQL_DOUBLE:
+        return conv_float(c, t, j, out);
+    case CQL_VARINT:
+    case CQL_DECIMAL:
+        return conv_number_text(c, t, j, out);
+    case CQL_BOOLEAN:
+        if (j->kind == JSON_BOOL)
+            buf_put_u8(out, j->boolean);
+        else if (j->kind == JSON_STRING &&
+                 (!strcasecmp(j->str, "true") || !strcasecmp(j->str, "false")))
+            buf_put_u8(out, strcasecmp(j->str, "true") == 0);
+        else if (j->kind == JSON_STRING)
+            return errmsg_set(c->em, ERR_INVALID, "Unable to make boolean from '%s'", j->str);
+        else
+            return wrong(c, "a boolean value", j);
+        return 0;
+    case CQL_ASCII:
+    case CQL_VARCHAR:
+        if (j->kind != JSON_STRING)
+            return wrong(c, t->id == CQL_ASCII ? "an ascii string" : "a UTF-8 string", j);
+        for (size_t i = 0; t->id == CQL_ASCII && i < j->len; i++)
+            if ((uint8_t)j->str[i] >= 0x80)
+                return errmsg_set(c->em, ERR_INVALID, "Invalid ASCII character in string literal");
+        buf_append(out, j->str, j->len);
+        return 0;
+    case CQL_UUID:
+    case CQL_TIMEUUID: {
+        struct uuid u;
+        if (j->kind != JSON_STRING) return wrong(c, "a string representation of a uuid", j);
+        if (uuid_parse(j->str, j->len, &u) < 0)
+            return errmsg_set(c->em, ERR_INVALID, "Unable to make UUID from '%s'", j->str);
+        if (t->id == CQL_TIMEUUID && uuid_version(&u) != 1)
+            return errmsg_set(c->em, ERR_INVALID, "TimeUUID supports only version 1 UUIDs");
+        buf_append(out, u.b, 16);
+        return 0;
+    }
+    case CQL_TIMESTAMP:
+    case CQL_DATE:
+    case CQL_TIME:
+    case CQL_INET:
+    case CQL_DURATION:
+        return conv_temporal(c, t, j, out);
+    default:
+        return conv_blob(c, j, out);
+    }
+}
+
+/* ---- collections, tuples, UDTs -------------------------------------------------------- */
+
+struct elems {
+    struct buf data;
+    size_t n, cap;
+    size_t *off, *len; /* element i: data[off[i] .. off[i] + len[i]) ; len SIZE_MAX = null */
+};
+
+static void elems_push(struct elems *e, size_t off, size_t len)
+{
+    if (e->n == e->cap) {
+        size_t ncap = e->cap ? e->cap * 2 : 16;
+        e->off = xrealloc(e->off, ncap * sizeof *e->off);
+        e->len = xrealloc(e->len, ncap * sizeof *e->len);
+        e->cap = ncap;
+    }
+    e->off[e->n] = off;
+    e->len[e->n++] = len;
+}
+
+static void elems_free(struct elems *e)
+{
+    buf_deinit(&e->data);
+    free(e->off);
+    free(e->len);
+}
+
+/* Converts one item into e (null only where allowed). */
+static int push_item(struct jconv *c, struct elems *e, const struct cql_type *t,
+                     const struct json_value *j, const char *null_msg, int depth)
+{
+    if (j->kind == JSON_NULL) {
+        if (null_msg) return errmsg_set(c->em, ERR_INVALID, "%s", null_msg);
+        elems_push(e, 0, SIZE_MAX);
+        return 0;
+    }
+    size_t off = e->data.len;
+    int rc = conv(c, t, j, &e->data, depth + 1);
+    if (rc == 0) elems_push(e, off, e->data.len - off);
+    return rc;
+}
+
+struct sort_ctx {
+    const struct cql_type *t;
+    const struct elems *e;
+    size_t stride; /* 1 for sets, 2 for maps (sort on the key of each pair) */
+};
+
+/* Orders item indexes by value (the key, for maps). */
+static int cmp_values(const struct sort_ctx *s, size_t a, size_t b)
+{
+    size_t ka = a * s->stride, kb = b * s->stride;
+    return cql_value_compare(s->t, s->e->data.data + s->e->off[ka], s->e->len[ka],
+                             s->e->data.data + s->e->off[kb], s->e->len[kb]);
+}
+
+static int cmp_items(const void *pa, const void *pb, void *arg)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    int c = cmp_values(arg, a, b);
+    if (c) return c;
+    return (a > b) - (a < b); /* stable: original order breaks ties */
+}
+
+static void emit(struct buf *out, const struct elems *e, size_t i)
+{
+    if (e->len[i] == SIZE_MAX) {
+        buf_put_be32(out, 0xFFFFFFFFu);
+        return;
+    }
+    buf_put_be32(out, (uint32_t)e->len[i]);
+    buf_append(out, e->data.data + e->off[i], e->len[i]);
+}
+
+/* Writes <n><items...>, sorted and deduplicated for sets and maps (last duplicate wins). */
+static void emit_collection(const struct cql_type *t, const struct elems *e, struct buf *out)
+{
+    size_t stride = t->id == CQL_MAP ? 2 : 1, count = e->n / stride;
+    size_t *idx = xmalloc((count ? count : 1) * sizeof *idx);
+    for (size_t i = 0; i < count; i++)
+        idx[i] = i;
+    if (t->id != CQL_LIST) {
+        struct sort_ctx s = {t->sub[0], e, stride};
+        qsort_r(idx, count, sizeof *idx, cmp_items, &s);
+        size_t w = 0;
+        for (size_t i = 0; i < count; i++) /* of equal values keep the last given */
+            if (i + 1 == count || cmp_values(&s, idx[i], idx[i + 1]) != 0) idx[w++] = idx[i];
+        count = w;
+    }
+    buf_put_be32(out, (uint32_t)count);
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < stride; k++)
+            emit(out, e, idx[i] * stride + k);
+    free(idx);
+}
+
+static int conv_collection(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                           struct buf *out, int depth)
+{
+    bool map = t->id == CQL_MAP;
+    if (map ? j->kind != JSON_OBJECT : j->kind != JSON_ARRAY)
+        return wrong(c,
+                     map                ? "a map"
+                     : t->id == CQL_SET ? "a list (representing a set)"
+                                        : "a list",
+                     j);
+    struct elems e = {0};
+    buf_init(&e.data);
+    int rc = 0;
+    const char *null_msg = t->id == CQL_LIST  ? "Invalid null element in list"
+                           : t->id == CQL_SET ? "Invalid null element in set"
+                                              : "Invalid null value in map";
+    for (uint32_t i = 0; rc == 0 && i < j->n; i++) {
+        if (map) {
+            struct json_value key = {.kind = JSON_STRING, .str = j->keys[i], .len = j->key_lens[i]};
+            rc = push_item(c, &e, t->sub[0], &key, null_msg, depth);
+            if (rc == 0) rc = push_item(c, &e, t->sub[1], &j->items[i], null_msg, depth);
+        } else {
+            rc = push_item(c, &e, t->sub[0], &j->items[i], null_msg, depth);
+        }
+    }
+    if (rc == 0) emit_collection(t, &e, out);
+    elems_free(&e);
+    return rc;
+}
+
+static int conv_tuple(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                      struct buf *out, int depth)
+{
+    if (j->kind != JSON_ARRAY) return wrong(c, "a list representation of a tuple", j);
+    if (j->n > t->nsub)
+        return errmsg_set(c->em, ERR_INVALID, "Tuple contains extra items (expected %u, got %u)",
+                          t->nsub, j->n);
+    if (j->n < t->nsub)
+        return errmsg_set(c->em, ERR_INVALID, "Tuple is missing items (expected %u, got %u)",
+                          t->nsub, j->n);
+    struct elems e = {0};
+    buf_init(&e.data);
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < j->n; i++)
+        rc = push_item(c, &e, t->sub[i], &j->items[i], NULL, depth);
+    for (size_t i = 0; rc == 0 && i < e.n; i++)
+        emit(out, &e, i);
+    elems_free(&e);
+    return rc;
+}
+
+static int conv_udt(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                    struct buf *out, int depth)
+{
+    if (j->kind != JSON_OBJECT) return wrong(c, "a map", j);
+    const struct json_value **by_field = xcalloc(t->nsub ? t->nsub : 1, sizeof *by_field);
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < j->n; i++) {
+        const char *name = value_json_key_name(c->a, j->keys[i], j->key_lens[i]);
+        uint16_t f = 0;
+        while (f < t->nsub && strcmp(t->field_names[f], name) != 0)
+            f++;
+        if (f == t->nsub)
+            rc = errmsg_set(c->em, ERR_INVALID,
+                            "Unknown field '%s' in value of user defined type %s", name,
+                            t->udt_name);
+        else
+            by_field[f] = &j->items[i]; /* a repeated key: the last wins, as Jackson */
+    }
+    struct elems e = {0};
+    buf_init(&e.data);
+    static const struct json_value null_value = {.kind = JSON_NULL};
+    for (uint16_t f = 0; rc == 0 && f < t->nsub; f++)
+        rc = push_item(c, &e, t->sub[f], by_field[f] ? by_field[f] : &null_value, NULL, depth);
+    for (size_t i = 0; rc == 0 && i < e.n; i++)
+        emit(out, &e, i);
+    elems_free(&e);
+    free(by_field);
+    return rc;
+}
+
+static int conv(struct jconv *c, const struct cql_type *t, const struct json_value *j,
+                struct buf *out, int depth)
+{
+    if (depth > CQL_TYPE_DEPTH_MAX)
+        return errmsg_set(c->em, ERR_INVALID, "JSON value nested deeper than %d",
+                          CQL_TYPE_DEPTH_MAX);
+    bool composite = cql_type_is_collection(t) || t->id == CQL_TUPLE || t->id == CQL_UDT;
+    if (composite && j->kind == JSON_STRING) { /* a JSON document held in a string */
+        const struct json_value *inner;
+        int rc = value_json_parse_doc(j->str, j->len, c->a, &inner, c->em);
+        if (rc) return rc;
+        if (inner->kind == JSON_STRING) return wrong(c, "a JSON container", inner);
+        j = inner;
+    }
+    if (j->kind == JSON_NULL) return errmsg_set(c->em, ERR_INVALID, "Invalid null value");
+    if (cql_type_is_collection(t)) return conv_collection(c, t, j, out, depth);
+    if (t->id == CQL_TUPLE) return conv_tuple(c, t, j, out, depth);
+    if (t->id == CQL_UDT) return conv_udt(c, t, j, out, depth);
+    return conv_native(c, t, j, out);
+}
+
+int value_json_to_value(const struct cql_type *t, const struct json_value *j, int64_t now_ms,
+                        struct buf *out, bool *is_null, struct errmsg *em)
+{
+    *is_null = j->kind == JSON_NULL;
+    if (*is_null) return 0;
+    struct arena a;
+    arena_init(&a, 4096);
+    struct jconv c = {.now_ms = now_ms, .a = &a, .em = em};
+    size_t start = out->len;
+    int rc = conv(&c, t, j, out, 1);
+    if (rc == 0) rc = cql_value_validate(t, out->data + start, out->len - start, em);
+    if (rc) out->len = start;
+    arena_deinit(&a);
+    return rc;
+}
+
+int value_json_parse(const struct cql_type *t, const char *text, size_t len, int64_t now_ms,
+                     struct buf *out, bool *is_null, struct errmsg *em)
+{
+    struct arena a;
+    arena_init(&a, 4096);
+    const struct json_value *j;
+    int rc = value_json_parse_doc(text, len, &a, &j, em);
+    if (rc == 0) rc = value_json_to_value(t, j, now_ms, out, is_null, em);
+    arena_deinit(&a);
+    return rc;
+}
