@@ -115,7 +115,7 @@ const struct cql_type *cql_type_copy(const struct cql_type *t, struct arena *a);
  * Returns 0 or ERR_INVALID with Cassandra 4.1's message for the problem. The empty value
  * (len 0) is accepted for every type Cassandra accepts it for: all but tinyint, smallint,
  * date, time, duration, list, set and map. Set elements and map keys are not checked for
- * order or uniqueness (Cassandra re-sorts bound collections; see value_format.h).
+ * order or uniqueness: Cassandra re-sorts bound collections, see cql_value_normalize.
  */
 int cql_value_validate(const struct cql_type *t, const uint8_t *v, size_t len, struct errmsg *em);
 
@@ -137,6 +137,15 @@ int cql_value_compare(const struct cql_type *t, const uint8_t *a, size_t alen, c
  */
 void cql_type_encode(const struct cql_type *t, struct buf *out);
 int cql_type_decode(struct rbuf *r, struct arena *a, const struct cql_type **out);
+
+/*
+ * Appends v in Cassandra's canonical form: set elements sorted by the element comparator and
+ * unique, map entries sorted by key with the last of equal keys kept, recursively inside lists,
+ * tuples and UDTs (Cassandra re-serializes every bound collection this way). v must be valid
+ * (cql_value_validate); a malformed value is ERR_INVALID and nothing is appended.
+ */
+int cql_value_normalize(const struct cql_type *t, const uint8_t *v, size_t len, struct buf *out,
+                        struct errmsg *em);
 
 /*
  * Reads one <int len><bytes> element of a collection, tuple or UDT value at *pos (advancing it):

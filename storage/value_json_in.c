@@ -2,9 +2,9 @@
  * value_json_in: JSON (parsed by value_json.c) into serialized CQL values, as Cassandra 4.1's
  * AbstractType.fromJSONObject implementations do (INSERT JSON, fromJson()). See value_json.h.
  *
- * Collections are built element by element into a scratch buffer, then emitted; sets are
- * sorted and deduplicated and maps sorted by key (the last of equal keys wins) with the
- * element type's comparator, which is how Cassandra serializes bound collections. Messages are
+ * Collections are built element by element in the order given, then the whole value goes
+ * through cql_value_normalize (sets sorted and unique, maps sorted by key, the last of equal
+ * keys winning), which is how Cassandra serializes bound collections. Messages are
  * Cassandra's MarshalException texts (their Java class names included: "got a Double: 1.5").
  * Thread rule: pure.
  */
@@ -316,98 +316,21 @@ static int conv_native(struct jconv *c, const struct cql_type *t, const struct j
 
 /* ---- collections, tuples, UDTs -------------------------------------------------------- */
 
-struct elems {
-    struct buf data;
-    size_t n, cap;
-    size_t *off, *len; /* element i: data[off[i] .. off[i] + len[i]) ; len SIZE_MAX = null */
-};
-
-static void elems_push(struct elems *e, size_t off, size_t len)
-{
-    if (e->n == e->cap) {
-        size_t ncap = e->cap ? e->cap * 2 : 16;
-        e->off = xrealloc(e->off, ncap * sizeof *e->off);
-        e->len = xrealloc(e->len, ncap * sizeof *e->len);
-        e->cap = ncap;
-    }
-    e->off[e->n] = off;
-    e->len[e->n++] = len;
-}
-
-static void elems_free(struct elems *e)
-{
-    buf_deinit(&e->data);
-    free(e->off);
-    free(e->len);
-}
-
-/* Converts one item into e (null only where allowed). */
-static int push_item(struct jconv *c, struct elems *e, const struct cql_type *t,
-                     const struct json_value *j, const char *null_msg, int depth)
+/* Appends one <int len><bytes> item converted from j (a JSON null: -1, where allowed). The
+   output is in the order given; value_json_to_value normalises sets and maps afterwards. */
+static int put_item(struct jconv *c, struct buf *out, const struct cql_type *t,
+                    const struct json_value *j, const char *null_msg, int depth)
 {
     if (j->kind == JSON_NULL) {
         if (null_msg) return errmsg_set(c->em, ERR_INVALID, "%s", null_msg);
-        elems_push(e, 0, SIZE_MAX);
+        buf_put_be32(out, 0xFFFFFFFFu);
         return 0;
     }
-    size_t off = e->data.len;
-    int rc = conv(c, t, j, &e->data, depth + 1);
-    if (rc == 0) elems_push(e, off, e->data.len - off);
+    size_t at = out->len;
+    buf_put_be32(out, 0);
+    int rc = conv(c, t, j, out, depth + 1);
+    if (rc == 0) be32_store(out->data + at, (uint32_t)(out->len - at - 4));
     return rc;
-}
-
-struct sort_ctx {
-    const struct cql_type *t;
-    const struct elems *e;
-    size_t stride; /* 1 for sets, 2 for maps (sort on the key of each pair) */
-};
-
-/* Orders item indexes by value (the key, for maps). */
-static int cmp_values(const struct sort_ctx *s, size_t a, size_t b)
-{
-    size_t ka = a * s->stride, kb = b * s->stride;
-    return cql_value_compare(s->t, s->e->data.data + s->e->off[ka], s->e->len[ka],
-                             s->e->data.data + s->e->off[kb], s->e->len[kb]);
-}
-
-static int cmp_items(const void *pa, const void *pb, void *arg)
-{
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int c = cmp_values(arg, a, b);
-    if (c) return c;
-    return (a > b) - (a < b); /* stable: original order breaks ties */
-}
-
-static void emit(struct buf *out, const struct elems *e, size_t i)
-{
-    if (e->len[i] == SIZE_MAX) {
-        buf_put_be32(out, 0xFFFFFFFFu);
-        return;
-    }
-    buf_put_be32(out, (uint32_t)e->len[i]);
-    buf_append(out, e->data.data + e->off[i], e->len[i]);
-}
-
-/* Writes <n><items...>, sorted and deduplicated for sets and maps (last duplicate wins). */
-static void emit_collection(const struct cql_type *t, const struct elems *e, struct buf *out)
-{
-    size_t stride = t->id == CQL_MAP ? 2 : 1, count = e->n / stride;
-    size_t *idx = xmalloc((count ? count : 1) * sizeof *idx);
-    for (size_t i = 0; i < count; i++)
-        idx[i] = i;
-    if (t->id != CQL_LIST) {
-        struct sort_ctx s = {t->sub[0], e, stride};
-        qsort_r(idx, count, sizeof *idx, cmp_items, &s);
-        size_t w = 0;
-        for (size_t i = 0; i < count; i++) /* of equal values keep the last given */
-            if (i + 1 == count || cmp_values(&s, idx[i], idx[i + 1]) != 0) idx[w++] = idx[i];
-        count = w;
-    }
-    buf_put_be32(out, (uint32_t)count);
-    for (size_t i = 0; i < count; i++)
-        for (size_t k = 0; k < stride; k++)
-            emit(out, e, idx[i] * stride + k);
-    free(idx);
 }
 
 static int conv_collection(struct jconv *c, const struct cql_type *t, const struct json_value *j,
@@ -420,23 +343,20 @@ static int conv_collection(struct jconv *c, const struct cql_type *t, const stru
                      : t->id == CQL_SET ? "a list (representing a set)"
                                         : "a list",
                      j);
-    struct elems e = {0};
-    buf_init(&e.data);
     int rc = 0;
+    buf_put_be32(out, j->n);
     const char *null_msg = t->id == CQL_LIST  ? "Invalid null element in list"
                            : t->id == CQL_SET ? "Invalid null element in set"
                                               : "Invalid null value in map";
     for (uint32_t i = 0; rc == 0 && i < j->n; i++) {
         if (map) {
             struct json_value key = {.kind = JSON_STRING, .str = j->keys[i], .len = j->key_lens[i]};
-            rc = push_item(c, &e, t->sub[0], &key, null_msg, depth);
-            if (rc == 0) rc = push_item(c, &e, t->sub[1], &j->items[i], null_msg, depth);
+            rc = put_item(c, out, t->sub[0], &key, null_msg, depth);
+            if (rc == 0) rc = put_item(c, out, t->sub[1], &j->items[i], null_msg, depth);
         } else {
-            rc = push_item(c, &e, t->sub[0], &j->items[i], null_msg, depth);
+            rc = put_item(c, out, t->sub[0], &j->items[i], null_msg, depth);
         }
     }
-    if (rc == 0) emit_collection(t, &e, out);
-    elems_free(&e);
     return rc;
 }
 
@@ -450,14 +370,9 @@ static int conv_tuple(struct jconv *c, const struct cql_type *t, const struct js
     if (j->n < t->nsub)
         return errmsg_set(c->em, ERR_INVALID, "Tuple is missing items (expected %u, got %u)",
                           t->nsub, j->n);
-    struct elems e = {0};
-    buf_init(&e.data);
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && i < j->n; i++)
-        rc = push_item(c, &e, t->sub[i], &j->items[i], NULL, depth);
-    for (size_t i = 0; rc == 0 && i < e.n; i++)
-        emit(out, &e, i);
-    elems_free(&e);
+        rc = put_item(c, out, t->sub[i], &j->items[i], NULL, depth);
     return rc;
 }
 
@@ -479,14 +394,9 @@ static int conv_udt(struct jconv *c, const struct cql_type *t, const struct json
         else
             by_field[f] = &j->items[i]; /* a repeated key: the last wins, as Jackson */
     }
-    struct elems e = {0};
-    buf_init(&e.data);
     static const struct json_value null_value = {.kind = JSON_NULL};
     for (uint16_t f = 0; rc == 0 && f < t->nsub; f++)
-        rc = push_item(c, &e, t->sub[f], by_field[f] ? by_field[f] : &null_value, NULL, depth);
-    for (size_t i = 0; rc == 0 && i < e.n; i++)
-        emit(out, &e, i);
-    elems_free(&e);
+        rc = put_item(c, out, t->sub[f], by_field[f] ? by_field[f] : &null_value, NULL, depth);
     free(by_field);
     return rc;
 }
@@ -520,10 +430,13 @@ int value_json_to_value(const struct cql_type *t, const struct json_value *j, in
     struct arena a;
     arena_init(&a, 4096);
     struct jconv c = {.now_ms = now_ms, .a = &a, .em = em};
-    size_t start = out->len;
-    int rc = conv(&c, t, j, out, 1);
-    if (rc == 0) rc = cql_value_validate(t, out->data + start, out->len - start, em);
-    if (rc) out->len = start;
+    struct buf raw;
+    buf_init(&raw);
+    int rc = conv(&c, t, j, &raw, 1);
+    if (rc == 0) rc = cql_value_validate(t, raw.data, raw.len, em);
+    /* sets sorted and unique, maps sorted by key (last duplicate wins), as Cassandra stores them */
+    if (rc == 0) rc = cql_value_normalize(t, raw.data, raw.len, out, em);
+    buf_deinit(&raw);
     arena_deinit(&a);
     return rc;
 }

@@ -339,3 +339,55 @@ Test(values, vint_roundtrip)
     cr_assert(m == 1 && d == 2 && ns == 3);
     buf_deinit(&b);
 }
+
+static const struct {
+    const char *type, *in, *out; /* out NULL: malformed */
+} normal_forms[] = {
+    {"set<int>", "00000004 00000004 00000003 00000004 00000001 00000004 00000002 00000004 00000001",
+     "00000003 00000004 00000001 00000004 00000002 00000004 00000003"},
+    {"map<int, text>",
+     "00000003 00000004 00000002 00000001 61 00000004 00000001 00000001 62 "
+     "00000004 00000002 00000001 63",
+     "00000002 00000004 00000001 00000001 62 00000004 00000002 00000001 63"},
+    {"list<int>", "00000002 00000004 00000002 00000004 00000001",
+     "00000002 00000004 00000002 00000004 00000001"},
+    {"list<frozen<set<text>>>", "00000001 0000000e 00000002 00000001 62 00000001 61",
+     "00000001 0000000e 00000002 00000001 61 00000001 62"},
+    {"tuple<int, frozen<set<int>>>",
+     "ffffffff 00000014 00000002 00000004 00000009 00000004 00000008",
+     "ffffffff 00000014 00000002 00000004 00000008 00000004 00000009"},
+    {"set<int>", "00000000", "00000000"},
+    {"int", "00000005", "00000005"},
+    {"set<int>", "00000002 00000004 00000001", NULL},
+    {"set<int>", "00000001 ffffffff", NULL},
+};
+
+Test(values, normalize_sorts_sets_and_maps)
+{
+    struct arena a;
+    arena_init(&a, 1024);
+    for (size_t i = 0; i < sizeof normal_forms / sizeof normal_forms[0]; i++) {
+        const struct cql_type *t = tt_type(&a, normal_forms[i].type);
+        uint8_t in[128], want[128];
+        size_t n = tt_hex(normal_forms[i].in, in, sizeof in);
+        struct buf b, again;
+        buf_init(&b);
+        buf_init(&again);
+        buf_put_u8(&b, 0xAA); /* appends after what is there */
+        struct errmsg em;
+        int rc = cql_value_normalize(t, in, n, &b, &em);
+        if (!normal_forms[i].out) {
+            cr_assert_eq(rc, ERR_INVALID, "case %zu accepted", i);
+            cr_assert_eq(b.len, 1, "nothing appended");
+        } else {
+            size_t wn = tt_hex(normal_forms[i].out, want, sizeof want);
+            cr_assert_eq(rc, 0, "case %zu: %s", i, em.text);
+            cr_assert(b.len == wn + 1 && memcmp(b.data + 1, want, wn) == 0, "case %zu bytes", i);
+            cr_assert_eq(cql_value_normalize(t, b.data + 1, b.len - 1, &again, &em), 0);
+            cr_assert(again.len == wn && memcmp(again.data, want, wn) == 0, "idempotent %zu", i);
+        }
+        buf_deinit(&b);
+        buf_deinit(&again);
+    }
+    arena_deinit(&a);
+}
