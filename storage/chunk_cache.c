@@ -104,6 +104,7 @@ struct chunk *chunk_new(uint32_t cap)
     ch->file_id = 0;
     ch->off = 0;
     ch->hnext = ch->prev = ch->next = NULL;
+    ch->referenced = false;
     return ch;
 }
 
@@ -177,12 +178,20 @@ static struct chunk *remove_locked(struct shard *s, struct chunk *ch)
     return ch;
 }
 
-/* Evicts from the tail until used <= capacity; victims are chained through hnext. */
+/* Evicts from the tail until used <= capacity, giving referenced entries a second chance;
+   victims are chained through hnext. Ends: each pass clears the bits it skips. */
 static struct chunk *evict_locked(struct shard *s)
 {
     struct chunk *victims = NULL;
     while (s->used_bytes > s->capacity_bytes && s->tail) {
-        struct chunk *v = remove_locked(s, s->tail);
+        struct chunk *t = s->tail;
+        if (t->referenced) {
+            t->referenced = false;
+            lru_unlink(s, t);
+            lru_push_head(s, t);
+            continue;
+        }
+        struct chunk *v = remove_locked(s, t);
         v->hnext = victims;
         victims = v;
         s->evictions++;
@@ -207,10 +216,7 @@ struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64
     struct chunk *ch = *find_slot(s, h, file_id, off);
     if (ch) {
         atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
-        if (s->head != ch) {
-            lru_unlink(s, ch);
-            lru_push_head(s, ch);
-        }
+        ch->referenced = true;
         s->hits++;
     } else {
         s->misses++;

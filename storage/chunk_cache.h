@@ -4,8 +4,10 @@
  *
  * Shape: CHUNK_CACHE_SHARDS shards, each a mutex, a chained hash table and an LRU list, chosen
  * by the hash of (file id, offset). Capacity is in bytes (payload plus a fixed overhead per
- * entry), split evenly across shards; inserting past a shard's share evicts its least recently
- * used entries. Entries are reference counted: the cache holds one reference while an entry is
+ * entry), split evenly across shards; inserting past a shard's share evicts from the old end
+ * of the list with a second chance (CLOCK): a hit only sets the entry's referenced bit, and
+ * eviction moves a referenced entry back to the new end instead of freeing it. That keeps a
+ * hit from writing to its list neighbours (fewer cache misses than move-to-front LRU). Entries are reference counted: the cache holds one reference while an entry is
  * resident, each reader one more, so eviction never frees memory a reader still uses.
  * File ids come from chunk_cache_file_id() (process-unique, never reused), so entries of a
  * closed or deleted SSTable can never be returned for another one; they age out of the LRU.
@@ -17,6 +19,7 @@
 #define RINGDB_STORAGE_CHUNK_CACHE_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CHUNK_CACHE_SHARDS 16
@@ -31,7 +34,8 @@ struct chunk {
     uint64_t file_id;
     uint64_t off;
     struct chunk *hnext;   /* shard hash chain */
-    struct chunk *prev, *next; /* shard LRU list (most recent at head) */
+    struct chunk *prev, *next; /* shard LRU list (newest at head) */
+    bool referenced;           /* hit since it was last considered for eviction */
     _Alignas(16) uint8_t data[];
 };
 

@@ -285,20 +285,22 @@ int sstable_format_meta_decode(const uint8_t *p, size_t len, const char *path,
 
 void sstable_format_entry_encode(const struct sstable_entry *e, struct buf *out)
 {
-    put_pkey(out, &e->key);
+    buf_put_vbytes(out, e->key.key, e->key.len);
     buf_put_varint(out, e->data_off);
     buf_put_varint(out, e->header_len);
     buf_put_varint(out, e->rows_len);
     buf_put_varint(out, e->ridx_len);
 }
 
-int sstable_format_entry_decode(struct rbuf *r, struct sstable_entry *out)
+void sstable_format_block_trailer(struct buf *out, const int64_t *tokens, const uint32_t *offs,
+                                  uint32_t n)
 {
-    if (get_pkey(r, &out->key) || rbuf_varint(r, &out->data_off) ||
-        rbuf_varint(r, &out->header_len) || rbuf_varint(r, &out->rows_len) ||
-        rbuf_varint(r, &out->ridx_len))
-        return -1;
-    return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        buf_put_be64(out, (uint64_t)tokens[i]);
+        buf_put_be32(out, offs[i]);
+    }
+    buf_put_be32(out, n);
+    buf_put_be32(out, crc32c(out->data, out->len));
 }
 
 int sstable_format_block_check(const uint8_t *p, size_t len, const char *path, uint64_t off,
@@ -308,12 +310,15 @@ int sstable_format_block_check(const uint8_t *p, size_t len, const char *path, u
         return errmsg_set(em, ERR_CORRUPT, "%s: index block at offset %llu (%zu bytes): checksum "
                           "mismatch", path, (unsigned long long)off, len);
     uint32_t cnt = be32_load(p + len - 8);
-    if (cnt == 0 || cnt > (len - 8) / 13)
-        goto bad;
-    size_t table = len - 8 - 4 * (size_t)cnt;
+    if (cnt == 0 || cnt > (len - 8) / (SSTABLE_BLOCK_SLOT_BYTES + 5)) goto bad;
+    size_t table = len - 8 - SSTABLE_BLOCK_SLOT_BYTES * (size_t)cnt;
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t o = be32_load(p + table + 4 * i);
-        if (o >= table || (i > 0 && o <= be32_load(p + table + 4 * (i - 1)))) goto bad;
+        const uint8_t *slot = p + table + SSTABLE_BLOCK_SLOT_BYTES * i;
+        uint32_t o = be32_load(slot + 8);
+        if (o >= table) goto bad;
+        if (i > 0 && (o <= be32_load(slot - 4) || (int64_t)be64_load(slot) <
+                                                      (int64_t)be64_load(slot - SSTABLE_BLOCK_SLOT_BYTES)))
+            goto bad;
     }
     *n = cnt;
     return 0;
@@ -322,15 +327,30 @@ bad:
                       (unsigned long long)off);
 }
 
+int sstable_format_block_key(const uint8_t *p, size_t len, uint32_t n, uint32_t i,
+                             struct pkey *out, struct rbuf *rest)
+{
+    ASSERT(i < n);
+    size_t table = len - 8 - SSTABLE_BLOCK_SLOT_BYTES * (size_t)n;
+    const uint8_t *slot = p + table + SSTABLE_BLOCK_SLOT_BYTES * (size_t)i;
+    uint32_t o = be32_load(slot + 8);
+    size_t end = i + 1 < n ? be32_load(slot + SSTABLE_BLOCK_SLOT_BYTES + 8) : table;
+    rbuf_init(rest, p, end);
+    rest->pos = o;
+    const uint8_t *k;
+    size_t klen;
+    if (rbuf_vbytes(rest, SSTABLE_KEY_MAX, &k, &klen)) return -1;
+    *out = (struct pkey){(int64_t)be64_load(slot), k, (uint32_t)klen};
+    return 0;
+}
+
 int sstable_format_block_entry(const uint8_t *p, size_t len, uint32_t n, uint32_t i,
                                struct sstable_entry *out)
 {
-    ASSERT(i < n);
-    size_t table = len - 8 - 4 * (size_t)n;
-    uint32_t o = be32_load(p + table + 4 * i);
-    size_t end = i + 1 < n ? be32_load(p + table + 4 * (i + 1)) : table;
     struct rbuf r;
-    rbuf_init(&r, p, end);
-    r.pos = o;
-    return sstable_format_entry_decode(&r, out);
+    if (sstable_format_block_key(p, len, n, i, &out->key, &r) || rbuf_varint(&r, &out->data_off) ||
+        rbuf_varint(&r, &out->header_len) || rbuf_varint(&r, &out->rows_len) ||
+        rbuf_varint(&r, &out->ridx_len))
+        return -1;
+    return 0;
 }

@@ -18,9 +18,10 @@
  *            where off is relative to the first row; blocks are contiguous and cover the rows.
  *
  * Index.db: blocks of entries in (token, key) order, each block
- *   entries | be32 entry offset x n | be32 n | be32 CRC32C of the preceding block bytes
- * entry: be64 token | vbytes key | varint data_off | varint header_len | varint rows_len
- *        | varint ridx_len   (data_off: logical offset of the partition in Data.db)
+ *   entries | n x (be64 token | be32 entry offset) | be32 n | be32 CRC32C of the preceding bytes
+ * entry: vbytes key | varint data_off | varint header_len | varint rows_len | varint ridx_len
+ *        (data_off: logical offset of the partition in Data.db). The tokens sit together in
+ *        the trailer so a binary search touches few cache lines.
  *
  * CompressionInfo.db, Summary.db, Statistics.db: small files read whole at open, each ending in
  * a be32 CRC32C of everything before it (layouts at their codecs below). Filter.db: bloom.h.
@@ -33,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "node/base/be.h"
 #include "node/base/buf.h"
 #include "node/base/err.h"
 #include "node/base/uuid.h"
@@ -146,12 +148,25 @@ struct sstable_entry {
     uint64_t rows_len;
     uint64_t ridx_len;
 };
+#define SSTABLE_BLOCK_SLOT_BYTES 12 /* be64 token, be32 offset */
+/* Appends an entry (without its token, which goes to the trailer). */
 void sstable_format_entry_encode(const struct sstable_entry *e, struct buf *out);
-int sstable_format_entry_decode(struct rbuf *r, struct sstable_entry *out);
+/* Completes the block in out (whose bytes so far are its n entries). */
+void sstable_format_block_trailer(struct buf *out, const int64_t *tokens, const uint32_t *offs,
+                                  uint32_t n);
 
-/* Checks an Index.db block (CRC, offsets table); sets *n to its entry count. */
+/* Checks an Index.db block (CRC, entry table, ascending tokens); sets *n to its entry count. */
 int sstable_format_block_check(const uint8_t *p, size_t len, const char *path, uint64_t off,
                                uint32_t *n, struct errmsg *em);
+/* The token of entry i of a checked block (the binary search's first comparison). */
+static inline int64_t sstable_format_block_token(const uint8_t *p, size_t len, uint32_t n,
+                                                 uint32_t i)
+{
+    return (int64_t)be64_load(p + len - 8 - SSTABLE_BLOCK_SLOT_BYTES * (size_t)(n - i));
+}
+/* The key of entry i of a checked block; rest is left at the entry's remaining fields. */
+int sstable_format_block_key(const uint8_t *p, size_t len, uint32_t n, uint32_t i,
+                             struct pkey *out, struct rbuf *rest);
 /* Decodes entry i of a checked block. */
 int sstable_format_block_entry(const uint8_t *p, size_t len, uint32_t n, uint32_t i,
                                struct sstable_entry *out);

@@ -62,6 +62,28 @@ static int corrupt_entry(const struct sstable *s, uint32_t block, struct errmsg 
                       s->paths[SSTABLE_INDEX], (unsigned long long)s->summary.e[block].block_off);
 }
 
+/* Binary search of a checked block: the entry index of key, or -1; -2 if malformed. */
+static int64_t search_block(const struct chunk *ch, uint32_t n, const struct pkey *key)
+{
+    int64_t lo = 0, hi = (int64_t)n - 1;
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        int64_t t = sstable_format_block_token(ch->data, ch->len, n, (uint32_t)mid);
+        int c = t < key->token ? -1 : t > key->token;
+        if (c == 0) {
+            struct pkey k;
+            struct rbuf rest;
+            if (sstable_format_block_key(ch->data, ch->len, n, (uint32_t)mid, &k, &rest) < 0)
+                return -2;
+            c = pkey_cmp(&k, key);
+        }
+        if (c == 0) return mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return -1;
+}
+
 int sstable_index_lookup(struct sstable *s, const struct pkey *key, struct chunk **blk,
                          struct sstable_entry *e, struct errmsg *em)
 {
@@ -71,30 +93,23 @@ int sstable_index_lookup(struct sstable *s, const struct pkey *key, struct chunk
     uint32_t n;
     int rc = sstable_reader_index_block(s, (uint32_t)b, &ch, &n, em);
     if (rc < 0) return rc;
-    int64_t lo = 0, hi = (int64_t)n - 1;
-    while (lo <= hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        struct sstable_entry x;
-        if (sstable_format_block_entry(ch->data, ch->len, n, (uint32_t)mid, &x) < 0) {
-            chunk_unref(ch);
-            return corrupt_entry(s, (uint32_t)b, em);
-        }
-        int c = pkey_cmp(&x.key, key);
-        if (c == 0) {
-            rc = sstable_index_check_entry(s, &x, em);
-            if (rc < 0) {
-                chunk_unref(ch);
-                return rc;
-            }
-            *e = x;
-            *blk = ch;
-            return 1;
-        }
-        if (c < 0) lo = mid + 1;
-        else hi = mid - 1;
+    int64_t i = search_block(ch, n, key);
+    if (i == -1) {
+        chunk_unref(ch);
+        return 0;
     }
-    chunk_unref(ch);
-    return 0;
+    struct sstable_entry x;
+    if (i < 0 || sstable_format_block_entry(ch->data, ch->len, n, (uint32_t)i, &x) < 0)
+        rc = corrupt_entry(s, (uint32_t)b, em);
+    else
+        rc = sstable_index_check_entry(s, &x, em);
+    if (rc < 0) {
+        chunk_unref(ch);
+        return rc;
+    }
+    *e = x;
+    *blk = ch;
+    return 1;
 }
 
 int sstable_open_partition(struct sstable *s, const struct pkey *key, const struct rows_spec *spec,

@@ -324,8 +324,8 @@ static struct sst_part *part_new(struct sstable *s, const struct sstable_entry *
     it->slices = spec && spec->nslices ? spec->slices : &it->all;
     it->nslices = spec && spec->nslices ? spec->nslices : 1;
     it->reversed = spec && spec->reversed;
-    arena_init(&it->hdr, 4096);
-    arena_init(&it->rows, 16 * 1024);
+    arena_init(&it->hdr, 1024);
+    arena_init(&it->rows, 1024);
     sstable_span_init(&it->hspan);
     sstable_span_init(&it->rspan);
     sstable_span_init(&it->sspan);

@@ -80,9 +80,7 @@ static int stream_append(struct sstable_writer *w, const void *p, size_t n, stru
 int sstable_writer_close_block(struct sstable_writer *w, struct errmsg *em)
 {
     if (w->block_n == 0) return 0;
-    for (size_t i = 0; i < w->block_n; i++) buf_put_be32(&w->block, w->block_offs[i]);
-    buf_put_be32(&w->block, (uint32_t)w->block_n);
-    buf_put_be32(&w->block, crc32c(w->block.data, w->block.len));
+    sstable_format_block_trailer(&w->block, w->block_tokens, w->block_offs, (uint32_t)w->block_n);
     int rc = vfile_pwrite(w->index, w->block.data, w->block.len, w->index_pos);
     if (rc < 0)
         return errmsg_set(em, rc, "%s: write failed: %s", w->tmp[SSTABLE_INDEX], strerror(-rc));
@@ -102,7 +100,13 @@ static int add_index_entry(struct sstable_writer *w, const struct sstable_entry 
             e->key.token, arena_dup(&w->keys, e->key.key, e->key.len), e->key.len, 0,
             w->index_pos};
     }
-    xgrow((void **)&w->block_offs, &w->block_cap, w->block_n + 1, sizeof *w->block_offs);
+    if (w->block_n == w->block_cap) {
+        size_t cap = w->block_cap;
+        xgrow((void **)&w->block_offs, &cap, w->block_n + 1, sizeof *w->block_offs);
+        xgrow((void **)&w->block_tokens, &w->block_cap, w->block_n + 1, sizeof *w->block_tokens);
+        ASSERT(cap == w->block_cap);
+    }
+    w->block_tokens[w->block_n] = e->key.token;
     w->block_offs[w->block_n++] = (uint32_t)w->block.len;
     sstable_format_entry_encode(e, &w->block);
     uint32_t interval = w->schema->opts.min_index_interval > 0
@@ -148,6 +152,7 @@ void sstable_writer_free(struct sstable_writer *w)
     free(w->cbuf);
     buf_deinit(&w->block);
     free(w->block_offs);
+    free(w->block_tokens);
     arena_deinit(&w->keys);
     free(w->sum);
     buf_deinit(&w->first_key);

@@ -38,6 +38,7 @@ struct sstable_writer {
     /* index */
     struct buf block;
     uint32_t *block_offs;
+    int64_t *block_tokens;
     size_t block_n, block_cap;
     uint64_t index_pos;
     struct arena keys; /* summary keys */
