@@ -2,7 +2,10 @@
  * memtable: see memtable.h.
  *
  * Layout (all in the arena):
- *   parts: skiplist of struct mem_part by pkey_cmp
+ *   parts: MEMTABLE_BUCKETS skiplists of struct mem_part by pkey_cmp, one per slice of the
+ *          token ring (the token's top bits), made on first use. Tokens are uniform, so this
+ *          takes log4(buckets) levels off every search; nodes live in their own arena, densely
+ *          packed, so the upper levels of the lists stay in cache.
  *   mem_part: key copy; hdr (atomic pointer to an immutable {partition deletion, static row});
  *             rows (atomic pointer to a skiplist of struct mem_row, made on the first row) or,
  *             for tables without clustering columns, single (atomic pointer to the one row);
@@ -27,6 +30,9 @@
 #include "storage/skiplist.h"
 
 #define MEMTABLE_ARENA_BLOCK (256u << 10)
+#define MEMTABLE_NODE_BLOCK (64u << 10)
+#define MEMTABLE_BUCKET_BITS 14
+#define MEMTABLE_BUCKETS (1u << MEMTABLE_BUCKET_BITS)
 
 struct mem_hdr {
     struct deletion pdel;
@@ -56,7 +62,8 @@ struct memtable {
     atomic_int refs;
     struct table_schema *schema;
     struct arena arena;
-    struct skiplist parts;
+    struct arena node_arena; /* partition skiplist nodes */
+    _Atomic(struct skiplist *) parts[MEMTABLE_BUCKETS];
     atomic_size_t bytes; /* arena bytes reserved since creation */
     size_t base_bytes;   /* reserved by creation itself (the partition list head) */
     atomic_uint_fast64_t cells;
@@ -72,8 +79,10 @@ struct memtable *memtable_create(struct table_schema *s)
     atomic_init(&m->refs, 1);
     m->schema = table_schema_ref(s);
     arena_init(&m->arena, MEMTABLE_ARENA_BLOCK);
-    skiplist_init(&m->parts, &m->arena, 0x2545F491u);
-    m->base_bytes = m->arena.reserved_bytes;
+    arena_init(&m->node_arena, MEMTABLE_NODE_BLOCK);
+    /* parts[] is left as calloc zeroed it (NULL pointers): initialising 16384 slots one by
+       one would touch 128 KiB per memtable, most of which a small table never uses */
+    m->base_bytes = 0;
     atomic_init(&m->bytes, 0);
     atomic_init(&m->cells, 0);
     atomic_init(&m->partitions, 0);
@@ -97,6 +106,7 @@ void memtable_unref(struct memtable *m)
     if (prev != 1) return;
     merge_scratch_deinit(&m->sc);
     arena_deinit(&m->arena);
+    arena_deinit(&m->node_arena);
     table_schema_unref(m->schema);
     free(m);
 }
@@ -126,7 +136,19 @@ int64_t memtable_min_ts(const struct memtable *m)
     return atomic_load_explicit(&m->min_ts, memory_order_relaxed);
 }
 
+static uint32_t bucket_of(int64_t token)
+{
+    return (uint32_t)(((uint64_t)token ^ (1ull << 63)) >> (64 - MEMTABLE_BUCKET_BITS));
+}
+
 /* ---- comparators ---- */
+
+/* Partition nodes carry their token as the skiplist hint; row and tombstone lists carry 0. */
+static struct skiplist_target at(int64_t hint, const void *key)
+{
+    struct skiplist_target t = {hint, key};
+    return t;
+}
 
 static int cmp_part(void *ctx, const void *key, const void *target)
 {
@@ -233,13 +255,19 @@ static struct mem_part *part_get(struct memtable *m, const struct partition_upda
 {
     struct pkey key = {.token = u->token, .key = u->key, .len = u->key_len};
     struct skiplist_pos pos;
-    struct skiplist_node *n = skiplist_find_for_insert(&m->parts, cmp_part, NULL, &key, &pos);
+    struct skiplist *sl = atomic_load_explicit(&m->parts[bucket_of(u->token)], memory_order_relaxed);
+    if (!sl) {
+        sl = arena_alloc(&m->node_arena, sizeof *sl);
+        skiplist_init(sl, &m->node_arena, m->seed += 0x9E3779B9u);
+        atomic_store_explicit(&m->parts[bucket_of(u->token)], sl, memory_order_release);
+    }
+    struct skiplist_node *n = skiplist_find_for_insert(sl, cmp_part, NULL, at(key.token, &key), &pos);
     if (n) return n->key;
     struct mem_part *p = arena_zalloc(&m->arena, sizeof *p);
     p->key.token = u->token;
     p->key.len = u->key_len;
     p->key.key = dup_bytes(m, u->key, u->key_len);
-    skiplist_insert(&m->parts, &pos, p);
+    skiplist_insert(sl, &pos, p->key.token, p);
     atomic_fetch_add_explicit(&m->partitions, 1, memory_order_relaxed);
     return p;
 }
@@ -278,7 +306,7 @@ static void apply_rt(struct memtable *m, struct mem_part *p, const struct range_
     if (bound_cmp(s, &rt->range.start, &rt->range.end) > 0) return; /* empty: deletes nothing */
     struct skiplist *sl = lazy_list(m, &p->rts);
     struct skiplist_pos pos;
-    struct skiplist_node *n = skiplist_find_for_insert(sl, cmp_rt, m->schema, &rt->range, &pos);
+    struct skiplist_node *n = skiplist_find_for_insert(sl, cmp_rt, m->schema, at(0, &rt->range), &pos);
     struct deletion *d = arena_alloc(&m->arena, sizeof *d);
     *d = rt->del;
     note_ts(m, min_ts, rt->del.ts_us);
@@ -293,7 +321,7 @@ static void apply_rt(struct memtable *m, struct mem_part *p, const struct range_
     e->range.start.prefix = dup_bytes(m, rt->range.start.prefix, rt->range.start.len);
     e->range.end.prefix = dup_bytes(m, rt->range.end.prefix, rt->range.end.len);
     atomic_init(&e->del, d);
-    skiplist_insert(sl, &pos, e);
+    skiplist_insert(sl, &pos, 0, e);
 }
 
 static void apply_row(struct memtable *m, struct mem_part *p, const struct row *r,
@@ -308,7 +336,7 @@ static void apply_row(struct memtable *m, struct mem_part *p, const struct row *
     struct skiplist *sl = lazy_list(m, &p->rows);
     struct mem_row target = {.ck = r->ck, .ck_len = r->ck_len};
     struct skiplist_pos pos;
-    struct skiplist_node *n = skiplist_find_for_insert(sl, cmp_row, m->schema, &target, &pos);
+    struct skiplist_node *n = skiplist_find_for_insert(sl, cmp_row, m->schema, at(0, &target), &pos);
     if (n) {
         struct mem_row *mr = n->key;
         const struct row *old = atomic_load_explicit(&mr->cur, memory_order_relaxed);
@@ -320,7 +348,7 @@ static void apply_row(struct memtable *m, struct mem_part *p, const struct row *
     mr->ck = dup_bytes(m, r->ck, r->ck_len);
     mr->ck_len = r->ck_len;
     atomic_init(&mr->cur, row_copy(m, r, mr->ck, min_ts));
-    skiplist_insert(sl, &pos, mr);
+    skiplist_insert(sl, &pos, 0, mr);
 }
 
 void memtable_apply(struct memtable *m, const struct partition_update *u)
@@ -331,7 +359,8 @@ void memtable_apply(struct memtable *m, const struct partition_update *u)
     for (uint32_t i = 0; i < u->nrts; i++) apply_rt(m, p, &u->rts[i], &min_ts);
     for (uint32_t i = 0; i < u->nrows; i++) apply_row(m, p, &u->rows[i], &min_ts);
     atomic_store_explicit(&m->min_ts, min_ts, memory_order_relaxed);
-    atomic_store_explicit(&m->bytes, m->arena.reserved_bytes - m->base_bytes,
+    atomic_store_explicit(&m->bytes,
+                          m->arena.reserved_bytes + m->node_arena.reserved_bytes - m->base_bytes,
                           memory_order_relaxed);
 }
 
@@ -417,10 +446,10 @@ static int mem_part_next(struct part_iter *base, const struct row **out)
         struct skiplist_node *x;
         if (!it->spec.reversed) {
             x = it->in_slice ? skiplist_next(it->node)
-                             : skiplist_seek_ge(sl, cmp_row_bound, s, &sc->start);
+                             : skiplist_seek_ge(sl, cmp_row_bound, s, at(0, &sc->start));
         } else {
-            x = it->in_slice ? skiplist_seek_lt(sl, cmp_row, s, it->node->key)
-                             : skiplist_seek_lt(sl, cmp_row_bound, s, &sc->end);
+            x = it->in_slice ? skiplist_seek_lt(sl, cmp_row, s, at(0, it->node->key))
+                             : skiplist_seek_lt(sl, cmp_row_bound, s, at(0, &sc->end));
         }
         const struct mem_row *mr = x ? x->key : NULL;
         bool inside = mr && (!it->spec.reversed
@@ -470,7 +499,9 @@ static struct part_iter *part_iter_new(struct memtable *m, const struct mem_part
 int memtable_open_partition(struct memtable *m, const struct pkey *key,
                             const struct rows_spec *spec, struct part_iter **out)
 {
-    struct skiplist_node *n = skiplist_seek_ge(&m->parts, cmp_part, NULL, key);
+    struct skiplist *sl =
+        atomic_load_explicit(&m->parts[bucket_of(key->token)], memory_order_acquire);
+    struct skiplist_node *n = sl ? skiplist_seek_ge(sl, cmp_part, NULL, at(key->token, key)) : NULL;
     if (!n || pkey_cmp(&((const struct mem_part *)n->key)->key, key) != 0) {
         *out = NULL;
         return 0;
@@ -484,16 +515,35 @@ struct mem_range_iter {
     struct memtable *m;
     struct token_range r;
     struct skiplist_node *node;
+    uint32_t bucket, last_bucket;
     bool started, ended;
 };
+
+/* The first node of the range from bucket it->bucket on (seeking in the first one). */
+static struct skiplist_node *range_first(struct mem_range_iter *it, bool seek)
+{
+    for (; it->bucket <= it->last_bucket; it->bucket++, seek = false) {
+        struct skiplist *sl = atomic_load_explicit(&it->m->parts[it->bucket], memory_order_acquire);
+        if (!sl) continue;
+        struct skiplist_node *n = seek ? skiplist_seek_ge(sl, cmp_part_token, NULL,
+                                                          at(it->r.start, &it->r))
+                                       : skiplist_first(sl);
+        if (n) return n;
+    }
+    return NULL;
+}
 
 static int mem_range_next(struct range_iter *base, struct pkey *out)
 {
     struct mem_range_iter *it = (struct mem_range_iter *)base;
     memset(out, 0, sizeof *out);
     if (it->ended) return 0;
-    it->node = it->started ? skiplist_next(it->node)
-                           : skiplist_seek_ge(&it->m->parts, cmp_part_token, NULL, &it->r);
+    if (!it->started) {
+        it->node = range_first(it, true);
+    } else if (!(it->node = skiplist_next(it->node))) {
+        it->bucket++;
+        it->node = range_first(it, false);
+    }
     it->started = true;
     const struct mem_part *p = it->node ? it->node->key : NULL;
     if (!p || !token_range_contains(&it->r, p->key.token)) {
@@ -529,6 +579,9 @@ int memtable_scan(struct memtable *m, const struct token_range *r, struct range_
     it->base.ops = &mem_range_ops;
     it->m = memtable_ref(m);
     it->r = *r;
+    it->bucket = bucket_of(r->start);
+    it->last_bucket = bucket_of(r->end);
+    it->ended = r->start > r->end;
     *out = &it->base;
     return 0;
 }

@@ -6,11 +6,12 @@
  */
 #include "storage/skiplist.h"
 
-static struct skiplist_node *node_new(struct arena *a, int height, void *key)
+static struct skiplist_node *node_new(struct arena *a, int height, int64_t hint, void *key)
 {
     size_t size = sizeof(struct skiplist_node) +
                   (size_t)height * sizeof(_Atomic(struct skiplist_node *));
     struct skiplist_node *n = arena_alloc(a, size);
+    n->hint = hint;
     n->key = key;
     for (int i = 0; i < height; i++) atomic_init(&n->next[i], NULL);
     return n;
@@ -20,7 +21,7 @@ void skiplist_init(struct skiplist *sl, struct arena *a, uint32_t seed)
 {
     sl->arena = a;
     sl->rnd = seed ? seed : 0x9E3779B9u;
-    sl->head = node_new(a, SKIPLIST_HEIGHT_MAX, NULL);
+    sl->head = node_new(a, SKIPLIST_HEIGHT_MAX, 0, NULL);
     atomic_init(&sl->height, 1);
 }
 
@@ -43,8 +44,16 @@ static inline struct skiplist_node *next_at(const struct skiplist_node *n, int l
     return atomic_load_explicit(&n->next[level], memory_order_acquire);
 }
 
+/* Orders node n against target: hints first, the comparator between equal hints. */
+static inline int node_cmp(const struct skiplist_node *n, skiplist_cmp_cb cmp, void *ctx,
+                           struct skiplist_target target)
+{
+    if (n->hint != target.hint) return n->hint < target.hint ? -1 : 1;
+    return cmp(ctx, n->key, target.key);
+}
+
 struct skiplist_node *skiplist_find_for_insert(struct skiplist *sl, skiplist_cmp_cb cmp,
-                                               void *ctx, const void *target,
+                                               void *ctx, struct skiplist_target target,
                                                struct skiplist_pos *pos)
 {
     struct skiplist_node *x = sl->head;
@@ -52,7 +61,7 @@ struct skiplist_node *skiplist_find_for_insert(struct skiplist *sl, skiplist_cmp
     struct skiplist_node *found = NULL;
     for (;;) {
         struct skiplist_node *nx = next_at(x, level);
-        int c = nx ? cmp(ctx, nx->key, target) : 1;
+        int c = nx ? node_cmp(nx, cmp, ctx, target) : 1;
         if (c < 0) {
             x = nx;
             continue;
@@ -65,7 +74,8 @@ struct skiplist_node *skiplist_find_for_insert(struct skiplist *sl, skiplist_cmp
     return found;
 }
 
-struct skiplist_node *skiplist_insert(struct skiplist *sl, struct skiplist_pos *pos, void *key)
+struct skiplist_node *skiplist_insert(struct skiplist *sl, struct skiplist_pos *pos,
+                                      int64_t hint, void *key)
 {
     int h = random_height(sl);
     int cur = atomic_load_explicit(&sl->height, memory_order_relaxed);
@@ -74,7 +84,7 @@ struct skiplist_node *skiplist_insert(struct skiplist *sl, struct skiplist_pos *
         /* readers that see the new height before the links just find NULL at the top */
         atomic_store_explicit(&sl->height, h, memory_order_relaxed);
     }
-    struct skiplist_node *n = node_new(sl->arena, h, key);
+    struct skiplist_node *n = node_new(sl->arena, h, hint, key);
     for (int i = 0; i < h; i++) {
         atomic_store_explicit(&n->next[i], next_at(pos->prev[i], i), memory_order_relaxed);
         atomic_store_explicit(&pos->prev[i]->next[i], n, memory_order_release);
@@ -105,13 +115,13 @@ struct skiplist_node *skiplist_last(const struct skiplist *sl)
 
 /* The last node whose key is < target, or the head. */
 static struct skiplist_node *last_before(const struct skiplist *sl, skiplist_cmp_cb cmp,
-                                         void *ctx, const void *target)
+                                         void *ctx, struct skiplist_target target)
 {
     struct skiplist_node *x = sl->head;
     int level = atomic_load_explicit(&sl->height, memory_order_relaxed) - 1;
     for (;;) {
         struct skiplist_node *nx = next_at(x, level);
-        if (nx && cmp(ctx, nx->key, target) < 0) {
+        if (nx && node_cmp(nx, cmp, ctx, target) < 0) {
             x = nx;
         } else if (level == 0) {
             return x;
@@ -122,13 +132,13 @@ static struct skiplist_node *last_before(const struct skiplist *sl, skiplist_cmp
 }
 
 struct skiplist_node *skiplist_seek_ge(const struct skiplist *sl, skiplist_cmp_cb cmp, void *ctx,
-                                       const void *target)
+                                       struct skiplist_target target)
 {
     return next_at(last_before(sl, cmp, ctx, target), 0);
 }
 
 struct skiplist_node *skiplist_seek_lt(const struct skiplist *sl, skiplist_cmp_cb cmp, void *ctx,
-                                       const void *target)
+                                       struct skiplist_target target)
 {
     struct skiplist_node *x = last_before(sl, cmp, ctx, target);
     return x == sl->head ? NULL : x;

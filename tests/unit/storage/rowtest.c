@@ -1,9 +1,12 @@
 /* rowtest: see rowtest.h. */
 #include "rowtest.h"
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "node/base/be.h"
 #include "node/base/buf.h"
@@ -141,4 +144,31 @@ struct partition_update rowtest_update(struct arena *a, const struct table_schem
     u.nrows = n;
     u.rows = n ? arena_dup(a, rows, n * sizeof *rows) : NULL;
     return u;
+}
+
+char *rowtest_mkdtemp(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base) base = "/tmp";
+    char tmpl[512];
+    snprintf(tmpl, sizeof tmpl, "%s/ringdb-%s-XXXXXX", base, tag);
+    char *d = mkdtemp(tmpl);
+    if (!d) abort();
+    return strdup(d);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void rowtest_rmtree(char *dir)
+{
+    if (!dir) return;
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
 }

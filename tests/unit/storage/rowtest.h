@@ -45,4 +45,8 @@ struct partition_update rowtest_update(struct arena *a, const struct table_schem
 
 struct cbound rowtest_bound(struct arena *a, uint8_t kind, int n, ...);
 
+/* A fresh directory under $TMPDIR (or /tmp), malloc'd; rowtest_rmtree removes it and frees. */
+char *rowtest_mkdtemp(const char *tag);
+void rowtest_rmtree(char *dir);
+
 #endif
