@@ -198,6 +198,9 @@ static void make_room(struct cqlframe_decoder *d, size_t want)
 
 uint8_t *cqlframe_decoder_space(struct cqlframe_decoder *d, size_t *len)
 {
+    /* After a fatal fault the input is garbage: a connection still reading while its error
+     * response drains must not grow the buffer. */
+    if (d->failed) d->start = d->end;
     size_t buffered = d->end - d->start;
     size_t need = frame_need(d);
     size_t want = need > buffered ? need - buffered : 0;
@@ -254,6 +257,7 @@ int cqlframe_decoder_next(struct cqlframe_decoder *d, struct cqlframe *f, struct
 {
     f->fault = CQLFRAME_FAULT_NONE;
     if (d->failed) {
+        d->start = d->end;
         f->fault = d->failed;
         return errmsg_set(em, ERR_PROTOCOL, "connection closed after a protocol error");
     }

@@ -143,7 +143,9 @@ void cqlframe_decoder_deinit(struct cqlframe_decoder *d);
 /*
  * Zero-copy input: returns free space for *len (>= 1) bytes to read into, then call
  * cqlframe_decoder_commit with the count actually read. May move buffered bytes, which ends the
- * validity of frames returned earlier.
+ * validity of frames returned earlier. Take frames (cqlframe_decoder_next until it returns 0 or
+ * an error) before asking for space again: the buffer never holds more than one frame plus one
+ * read. After a fatal fault further input is dropped.
  */
 uint8_t *cqlframe_decoder_space(struct cqlframe_decoder *d, size_t *len);
 void cqlframe_decoder_commit(struct cqlframe_decoder *d, size_t n);

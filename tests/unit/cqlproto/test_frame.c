@@ -352,3 +352,24 @@ Test(cqlframe, compressed_body_without_negotiation_is_refused)
     cr_assert_eq(blen, 100);
     buf_deinit(&b);
 }
+
+/* A server that keeps reading while its error response drains must not grow the buffer. */
+Test(cqlframe, input_after_a_fatal_fault_is_dropped)
+{
+    struct cqlframe_decoder d;
+    cqlframe_decoder_init(&d, 1024, false);
+    static const uint8_t bad[] = {0x05, 0, 0, 1, 5, 0, 0, 0, 0};
+    cqlframe_decoder_feed(&d, bad, sizeof bad);
+    struct cqlframe f;
+    struct errmsg em;
+    cr_assert_eq(cqlframe_decoder_next(&d, &f, &em), ERR_PROTOCOL);
+    for (int i = 0; i < 1000; i++) {
+        size_t room;
+        uint8_t *p = cqlframe_decoder_space(&d, &room);
+        memset(p, 0x04, room);
+        cqlframe_decoder_commit(&d, room);
+        cr_assert_eq(cqlframe_decoder_next(&d, &f, &em), ERR_PROTOCOL);
+    }
+    cr_assert_leq(d.cap, 128 * 1024);
+    cqlframe_decoder_deinit(&d);
+}
