@@ -33,14 +33,20 @@
 
 #define SEGMENT_NAME_PREFIX "CommitLog-1-"
 #define SEGMENT_NAME_SUFFIX ".log"
+#define SPARE_NAME_SUFFIX ".spare"
 #define OLD_SEGMENTS_MAX 100000u
 
-char *commitlog__segment_path(const struct commitlog *cl, uint32_t id)
+static char *segment_path(const struct commitlog *cl, uint32_t id, const char *suffix)
 {
     size_t n = strlen(cl->dir) + 48;
     char *p = xmalloc(n);
-    snprintf(p, n, "%s/" SEGMENT_NAME_PREFIX "%u" SEGMENT_NAME_SUFFIX, cl->dir, id);
+    snprintf(p, n, "%s/" SEGMENT_NAME_PREFIX "%u%s", cl->dir, id, suffix);
     return p;
+}
+
+char *commitlog__segment_path(const struct commitlog *cl, uint32_t id)
+{
+    return segment_path(cl, id, SEGMENT_NAME_SUFFIX);
 }
 
 void commitlog__segment_free(struct cl_segment *seg)
@@ -61,10 +67,10 @@ static uint64_t new_nonce(void)
     return be64_load(u.b);
 }
 
-int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_durable,
+int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
                               struct cl_segment **out)
 {
-    char *path = commitlog__segment_path(cl, id);
+    char *path = segment_path(cl, id, is_spare ? SPARE_NAME_SUFFIX : SEGMENT_NAME_SUFFIX);
     struct vfile *f = NULL;
     int rc = vfs_open(cl->vfs, path, O_RDWR | O_CREAT | O_EXCL, 0644, &f);
     if (rc < 0) {
@@ -76,8 +82,6 @@ int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_durable
     clseg_header_encode(head, id, nonce);
     rc = vfile_allocate(f, 0, cl->cfg.segment_bytes);
     if (rc == 0) rc = vfile_pwrite(f, head, sizeof head, 0);
-    if (rc == 0 && is_durable) rc = vfile_sync(f);
-    if (rc == 0 && is_durable) rc = vfs_sync_dir(cl->vfs, cl->dir);
     if (rc < 0) {
         vfile_close(f);
         vfs_unlink(cl->vfs, path);
@@ -90,7 +94,8 @@ int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_durable
     seg->path = path;
     seg->file = f;
     seg->write_off = CLSEG_SEGMENT_HEADER_BYTES;
-    seg->needs_dir_sync = !is_durable;
+    seg->is_spare = is_spare;
+    seg->needs_dir_sync = !is_spare;
     *out = seg;
     return 0;
 }
@@ -106,15 +111,30 @@ static void segment_list_append(struct commitlog *cl, struct cl_segment *seg)
     *pp = seg;
 }
 
-/* Writes the end-of-segment (or clean-shutdown) marker into seg. Called with mu held. */
+/* Writes the end-of-segment (or clean-shutdown) marker at seg's write offset; the caller
+   advances the offset once the marker is to stay. Called with mu held. */
 static int write_marker(struct commitlog *cl, struct cl_segment *seg)
 {
     uint8_t m[CLSEG_MARKER_BYTES];
     clseg_record_encode(m, seg->nonce, NULL, cl->synced_pos, NULL, 0, crc32c(NULL, 0));
     ASSERT(seg->write_off + sizeof m <= cl->cfg.segment_bytes);
-    int rc = vfile_pwrite(seg->file, m, sizeof m, seg->write_off);
-    if (rc < 0) return rc;
-    seg->write_off += sizeof m;
+    return vfile_pwrite(seg->file, m, sizeof m, seg->write_off);
+}
+
+/* Gives the spare its segment name: from now on it is part of the log. The name becomes durable
+   with the directory sync the sync thread does before it counts the segment's bytes durable. */
+static int name_spare(struct commitlog *cl, struct cl_segment *seg)
+{
+    char *path = commitlog__segment_path(cl, seg->id);
+    int rc = vfs_rename(cl->vfs, seg->path, path);
+    if (rc < 0) {
+        free(path);
+        return rc;
+    }
+    free(seg->path);
+    seg->path = path;
+    seg->is_spare = false;
+    seg->needs_dir_sync = true;
     return 0;
 }
 
@@ -129,13 +149,15 @@ static int switch_segment(struct commitlog *cl)
         rc = commitlog__segment_create(cl, cl->next_id++, false, &next);
         if (rc < 0) return rc;
     }
-    if (cl->active) {
-        rc = write_marker(cl, cl->active);
-        if (rc < 0) {
-            cl->spare = next; /* keep it for the retry */
-            return rc;
-        }
+    if (cl->active) rc = write_marker(cl, cl->active);
+    if (rc == 0 && next->is_spare) rc = name_spare(cl, next);
+    if (rc < 0) {
+        cl->spare = next; /* keep it for the retry; the next append overwrites the marker */
+        return rc;
     }
+    if (cl->active) cl->active->write_off += CLSEG_MARKER_BYTES;
+    log_debug("commitlog", "switch from=%u to=%u inline=%d", cl->active ? cl->active->id : 0,
+              next->id, next->needs_dir_sync);
     segment_list_append(cl, next);
     cl->active = next;
     cl->written_pos = clseg_pos(next->id, next->write_off);
@@ -193,8 +215,7 @@ static uint32_t newest_id(const struct commitlog *cl)
     uint32_t id = 0;
     for (const struct cl_segment *s = cl->segs; s; s = s->next)
         id = s->id;
-    if (cl->spare && cl->spare->id > id) id = cl->spare->id;
-    return id;
+    return id; /* not the spare's: a spare file is deleted at the next open */
 }
 
 static bool is_deletable(const struct commitlog *cl, const struct cl_segment *s, uint32_t newest)
@@ -337,13 +358,13 @@ static int check_config(const struct commitlog_config *c, struct errmsg *em)
     return 0;
 }
 
-/* Parses "CommitLog-1-<id>.log"; returns 0 and the id, or -1 for any other name. */
-static int parse_segment_name(const char *name, uint32_t *id)
+/* Parses "CommitLog-1-<id><suffix>"; returns 0 and the id, or -1 for any other name. */
+static int parse_segment_name(const char *name, const char *suffix, uint32_t *id)
 {
-    size_t plen = strlen(SEGMENT_NAME_PREFIX), slen = strlen(SEGMENT_NAME_SUFFIX);
+    size_t plen = strlen(SEGMENT_NAME_PREFIX), slen = strlen(suffix);
     size_t n = strlen(name);
     if (n <= plen + slen || strncmp(name, SEGMENT_NAME_PREFIX, plen) != 0 ||
-        strcmp(name + n - slen, SEGMENT_NAME_SUFFIX) != 0)
+        strcmp(name + n - slen, suffix) != 0)
         return -1;
     uint64_t v = 0;
     for (size_t i = plen; i < n - slen; i++) {
@@ -360,17 +381,44 @@ struct list_ctx {
     uint32_t *ids;
     size_t len;
     size_t cap;
+    uint32_t *spare_ids;
+    size_t spares_len;
+    size_t spares_cap;
 };
+
+static void list_add(uint32_t **ids, size_t *len, size_t *cap, uint32_t id)
+{
+    xgrow((void **)ids, cap, *len + 1, sizeof **ids);
+    (*ids)[(*len)++] = id;
+}
 
 static int list_cb(void *arg, const char *name)
 {
     struct list_ctx *ctx = arg;
     uint32_t id;
-    if (parse_segment_name(name, &id) < 0) return 0;
-    if (ctx->len == OLD_SEGMENTS_MAX) return 1;
-    xgrow((void **)&ctx->ids, &ctx->cap, ctx->len + 1, sizeof *ctx->ids);
-    ctx->ids[ctx->len++] = id;
+    bool is_segment = parse_segment_name(name, SEGMENT_NAME_SUFFIX, &id) == 0;
+    if (!is_segment && parse_segment_name(name, SPARE_NAME_SUFFIX, &id) < 0) return 0;
+    if (ctx->len + ctx->spares_len >= OLD_SEGMENTS_MAX) return 1;
+    if (is_segment)
+        list_add(&ctx->ids, &ctx->len, &ctx->cap, id);
+    else
+        list_add(&ctx->spare_ids, &ctx->spares_len, &ctx->spares_cap, id);
     return 0;
+}
+
+/* Spares left by an earlier run never held records: delete them, but keep ids above theirs
+   (commitlog_position may have reported a position in one). */
+static void remove_old_spares(struct commitlog *cl, const struct list_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->spares_len; i++) {
+        uint32_t id = ctx->spare_ids[i];
+        if (id >= cl->next_id) cl->next_id = id + 1;
+        char *path = segment_path(cl, id, SPARE_NAME_SUFFIX);
+        int rc = vfs_unlink(cl->vfs, path);
+        if (rc < 0 && rc != -ENOENT)
+            log_warn("commitlog", "cannot delete spare segment path=%s err=%s", path, err_name(rc));
+        free(path);
+    }
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -384,11 +432,12 @@ static int load_old_segments(struct commitlog *cl, struct errmsg *em)
 {
     struct list_ctx ctx = {.cl = cl};
     int rc = vfs_list_dir(cl->vfs, cl->dir, list_cb, &ctx);
-    if (rc == 0 && ctx.len == OLD_SEGMENTS_MAX)
+    if (rc == 0 && ctx.len + ctx.spares_len >= OLD_SEGMENTS_MAX)
         rc = errmsg_set(em, ERR_LIMIT, "more than %u commit log segments in %s", OLD_SEGMENTS_MAX,
                         cl->dir);
     else if (rc < 0)
         errmsg_set(em, rc, "cannot list commit log directory %s: %s", cl->dir, err_name(rc));
+    if (rc == 0) remove_old_spares(cl, &ctx);
     if (rc == 0 && ctx.len > 0) qsort(ctx.ids, ctx.len, sizeof *ctx.ids, cmp_u32);
     for (size_t i = 0; rc == 0 && i < ctx.len; i++) {
         struct cl_segment *seg = xcalloc(1, sizeof *seg);
@@ -400,6 +449,7 @@ static int load_old_segments(struct commitlog *cl, struct errmsg *em)
         if (seg->id >= cl->next_id) cl->next_id = seg->id + 1;
     }
     free(ctx.ids);
+    free(ctx.spare_ids);
     return rc;
 }
 
@@ -477,6 +527,7 @@ void commitlog_close(struct commitlog *cl)
         /* A clean-shutdown marker whose durable position covers everything: proof for the
            next start that any damage before it is corruption, not a torn tail. */
         rc = write_marker(cl, cl->active);
+        if (rc == 0) cl->active->write_off += CLSEG_MARKER_BYTES;
         if (rc == 0) cl->written_pos = clseg_pos(cl->active->id, cl->active->write_off);
     }
     pthread_mutex_unlock(&cl->mu);

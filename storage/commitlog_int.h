@@ -38,7 +38,10 @@ struct cl_segment {
     uint32_t write_off;    /* bytes in use: header + records (+ marker once full) */
     bool is_old;           /* found at open */
     bool is_replayed;      /* old: replay ran, so marks are known */
-    bool needs_dir_sync;   /* created inline: its directory entry is not durable yet */
+    bool has_header;       /* old: the header is intact (nonce known) */
+    bool is_sealed;        /* old: ends with a marker (written at open if it did not) */
+    bool is_spare;         /* named CommitLog-1-<id>.spare: not part of the log yet */
+    bool needs_dir_sync;   /* its segment name is not durable yet */
     struct cl_mark *marks; /* sorted by table id */
     size_t marks_len;
     size_t marks_cap;
@@ -94,9 +97,10 @@ void commitlog__collect_garbage(struct commitlog *cl);
 /* Records that table_id has data up to end in seg. Called with mu held (or before threads). */
 void commitlog__mark(struct cl_segment *seg, const struct uuid *table_id, store_pos end);
 void commitlog__segment_free(struct cl_segment *seg);
-/* Creates, preallocates and heads a new segment file; with is_durable also syncs it and its
-   directory. Called without mu. */
-int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_durable,
+/* Creates, preallocates and heads a new segment file (no fsync: the sync thread's fsync of the
+   segment covers the header too). A spare gets a .spare name, so that a spare left behind by a
+   crash is never mistaken for a segment of the log; switching to it renames it. */
+int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
                               struct cl_segment **out);
 
 /* commitlog_sync.c */

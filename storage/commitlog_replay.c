@@ -13,8 +13,10 @@
  *   - an intact record after it but the gap lies at or after D: nothing proves the region was
  *     ever synced; an OS crash can leave such holes in the unsynced tail (pages written back out
  *     of order), so it is cut like a torn tail: no acknowledged batch-mode write lies there.
- * Afterwards the surviving old segments are fsynced, so positions this run reports as durable
- * (which are above every old position) are true for the old bytes as well.
+ * Afterwards each surviving old segment that lacks its end marker (its writer was killed, or its
+ * tail was just cut) gets one, and all are fsynced: positions this run reports as durable (above
+ * every old position) are then true for the old bytes as well, and a marker missing later can
+ * only mean damage.
  *
  * Replay reads the segments again and calls back for every intact record; after a successful
  * validation the only damage left is what ignore_errors skips.
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "node/base/assert.h"
+#include "node/base/crc32c.h"
 #include "node/base/log.h"
 #include "node/base/mem.h"
 #include "storage/clseg.h"
@@ -104,12 +107,16 @@ static int scan_segment(struct validation *v, struct cl_segment *seg, const uint
     if (segment_head(seg, buf, len, &is_empty) < 0)
         return add_gap(v, seg, 0, len, false, false, em);
     if (is_empty) return 0;
+    seg->has_header = true;
+    seg->write_off = CLSEG_SEGMENT_HEADER_BYTES;
     struct clseg_scan s;
     struct clseg_item it;
     clseg_scan_init(&s, buf, len, seg->nonce, COMMITLOG_RECORD_MAX);
     int rc = 0;
     while (rc == 0 && clseg_scan_next(&s, &it)) {
         if (it.kind == CLSEG_RECORD || it.kind == CLSEG_MARKER) {
+            seg->write_off = it.end;
+            seg->is_sealed = it.kind == CLSEG_MARKER;
             v->records += it.kind == CLSEG_RECORD;
             v->has_record = true;
             v->last_start = clseg_pos(seg->id, it.off);
@@ -151,6 +158,8 @@ static int cut_tail(struct commitlog *cl, const struct validation *v, const stru
         return 0;
     }
     struct vfile *f = NULL;
+    g->seg->write_off = g->off;
+    g->seg->is_sealed = false;
     int rc = vfs_open(cl->vfs, g->seg->path, O_RDWR, 0, &f);
     if (rc == 0) rc = vfile_truncate(f, g->off);
     if (rc == 0) rc = vfile_sync(f);
@@ -194,17 +203,35 @@ static int judge_gaps(struct commitlog *cl, struct validation *v, struct errmsg 
     return 0;
 }
 
-/* fsyncs what survived validation, so this run may count every old byte as durable. */
+/* Ends an old segment that has no marker (its writer was killed, or its tail was cut) with one,
+   so that once this run writes records, a missing marker can only mean damage. */
+static int seal(struct cl_segment *s, struct vfile *f)
+{
+    uint8_t m[CLSEG_MARKER_BYTES];
+    store_pos at = clseg_pos(s->id, s->write_off); /* durable once the fsync below is done */
+    clseg_record_encode(m, s->nonce, NULL, at, NULL, 0, crc32c(NULL, 0));
+    int rc = vfile_pwrite(f, m, sizeof m, s->write_off);
+    if (rc == 0) {
+        s->write_off += (uint32_t)sizeof m;
+        s->is_sealed = true;
+    }
+    return rc;
+}
+
+/* Seals and fsyncs what survived validation, so this run may count every old byte as durable
+   (positions it reports are above every old position). */
 static int sync_old_segments(struct commitlog *cl, struct errmsg *em)
 {
     int rc = 0;
     for (struct cl_segment *s = cl->segs; s && rc == 0; s = s->next) {
+        bool is_sealing = s->has_header && !s->is_sealed;
         struct vfile *f = NULL;
-        rc = vfs_open(cl->vfs, s->path, O_RDONLY, 0, &f);
+        rc = vfs_open(cl->vfs, s->path, is_sealing ? O_RDWR : O_RDONLY, 0, &f);
+        if (rc == 0 && is_sealing) rc = seal(s, f);
         if (rc == 0) rc = vfile_sync(f);
         vfile_close(f);
         if (rc < 0)
-            errmsg_set(em, rc, "cannot sync commit log segment %s: %s", s->path, err_name(rc));
+            errmsg_set(em, rc, "cannot seal commit log segment %s: %s", s->path, err_name(rc));
     }
     if (rc == 0 && cl->segs) rc = vfs_sync_dir(cl->vfs, cl->dir);
     if (rc < 0 && em && em->code != rc)

@@ -141,9 +141,11 @@ static void make_spare(struct commitlog *cl, int64_t now)
     }
     /* An append may have created a newer segment inline meanwhile: ids must stay ordered. */
     if (!cl->spare && !cl->is_stopping && (!cl->active || cl->active->id < id)) {
+        log_debug("commitlog", "spare ready id=%u", id);
         cl->spare = seg;
         return;
     }
+    log_debug("commitlog", "spare discarded id=%u", id);
     pthread_mutex_unlock(&cl->mu);
     vfile_close(seg->file);
     seg->file = NULL;

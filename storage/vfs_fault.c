@@ -244,7 +244,7 @@ static int fault_pwrite(struct vfile *vf, const void *p, size_t n, uint64_t off)
     }
     bool crash = false, fail = false;
     int err = 0;
-    if (path_counts(f, vf->path)) {
+    if (path_counts(f, ffile_of(vf)->track->path)) {
         uint64_t k = ++f->counts.writes;
         crash = f->cfg.crash_at_write == k;
         fail = !crash && rule_hits(&f->cfg.write, k);
@@ -276,7 +276,8 @@ static int fault_sync(struct vfile *vf)
     pthread_mutex_lock(&f->mu);
     int err = 0;
     if (f->is_frozen) err = EIO;
-    if (!err && path_counts(f, vf->path) && rule_hits(&f->cfg.sync, ++f->counts.syncs)) {
+    if (!err && path_counts(f, ffile_of(vf)->track->path) &&
+        rule_hits(&f->cfg.sync, ++f->counts.syncs)) {
         err = f->cfg.sync.err ? f->cfg.sync.err : EIO;
         f->counts.injected++;
     }
@@ -304,7 +305,7 @@ static int fault_allocate(struct vfile *vf, uint64_t off, uint64_t len)
     pthread_mutex_lock(&f->mu);
     int err = 0;
     if (f->is_frozen) err = EIO;
-    if (!err && path_counts(f, vf->path)) {
+    if (!err && path_counts(f, ffile_of(vf)->track->path)) {
         bool hit = rule_hits(&f->cfg.allocate, ++f->counts.allocates);
         if (hit) err = f->cfg.allocate.err ? f->cfg.allocate.err : ENOSPC;
         if (!hit && f->is_disk_full) err = ENOSPC;

@@ -5,7 +5,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "node/base/clock.h"
 #include "storage/clseg.h"
@@ -423,4 +426,67 @@ Test(commitlog_damage, os_crash_loses_at_most_the_last_period)
     for (uint32_t i = 0; i < r.len; i++)
         cr_assert_eq(r.recs[i].seq, i);
     clutil_replay_free(&r);
+}
+
+/* ---- a process killed by the fault layer in the middle of its work ---- */
+
+/* Child: appends acknowledged records until the fault layer kills it; reports each acknowledged
+   seq through fd. */
+static void crash_child(int fd, const char *filter, uint64_t crash_at, enum commitlog_sync mode)
+{
+    struct vfs_fault_config fc = {.crash_at_write = crash_at, .is_crash_torn = true};
+    snprintf(fc.path_filter, sizeof fc.path_filter, "%s", filter);
+    vfs_fault_set(fault, &fc);
+    struct commitlog *cl = clutil_open(dir, mode, 4 << 10, vfs_fault_vfs(fault), false);
+    for (uint32_t i = 0; i < 3000; i++) {
+        store_pos p;
+        if (clutil_append_rc(cl, 0, i, 200, &p) != 0 || commitlog_wait(cl, p) != 0) _exit(3);
+        if (write(fd, &i, sizeof i) != sizeof i) _exit(4);
+    }
+    _exit(5);
+}
+
+static void kill_during(const char *filter, uint64_t crash_at, enum commitlog_sync mode)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        close(fds[0]);
+        crash_child(fds[1], filter, crash_at, mode);
+    }
+    close(fds[1]);
+    uint32_t seq, acked = 0;
+    while (read(fds[0], &seq, sizeof seq) == sizeof seq)
+        cr_assert_eq(seq, acked++);
+    close(fds[0]);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "killed by the fault layer");
+    cr_assert_gt(acked, 0);
+    for (int round = 0; round < 2; round++) {
+        struct clutil_replay r = {.skip_table = -1};
+        clutil_reopen_replay(dir, false, &r);
+        cr_assert_geq(r.len, acked, "%s #%llu: every acknowledged record is back", filter,
+                      (unsigned long long)crash_at);
+        for (uint32_t i = 0; i < r.len; i++)
+            cr_assert_eq(r.recs[i].seq, i);
+        clutil_replay_free(&r);
+    }
+}
+
+Test(commitlog_damage, killed_while_preparing_a_spare_segment)
+{
+    kill_during(".spare", 4, COMMITLOG_SYNC_BATCH); /* a torn spare header */
+}
+
+Test(commitlog_damage, killed_in_the_middle_of_an_append)
+{
+    kill_during(".log", 57, COMMITLOG_SYNC_BATCH);
+}
+
+Test(commitlog_damage, killed_in_the_middle_of_an_append_periodic)
+{
+    kill_during(".log", 83, COMMITLOG_SYNC_PERIODIC);
 }

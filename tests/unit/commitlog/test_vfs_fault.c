@@ -337,3 +337,19 @@ Test(vfs_fault, env_variable_creates_a_layer)
     unsetenv(VFS_FAULT_ENV);
     free(p);
 }
+
+Test(vfs_fault, path_filter_follows_a_rename_of_an_open_file)
+{
+    struct vfs_fault_config c = {.write = {.at = 1, .is_sticky = true}};
+    strcpy(c.path_filter, ".log");
+    vfs_fault_set(fault, &c);
+    struct vfile *f = open_file("seg.spare", O_RDWR | O_CREAT);
+    uint64_t off = 0;
+    write_n(f, 1, &off, 0, 0);
+    char *from = tutil_path(dir, "seg.spare"), *to = tutil_path(dir, "seg.log");
+    cr_assert_eq(vfs_rename(fv, from, to), 0);
+    write_n(f, 1, &off, 1, EIO);
+    vfile_close(f);
+    free(from);
+    free(to);
+}
