@@ -2,6 +2,8 @@
    SSTables; paging; truncate; memory pressure; restart with commit-log replay after a crash. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -394,5 +396,264 @@ Test(store, snapshot_links_sstables)
     cr_expect_eq(store_snapshot(f.st, "../x", NULL, &em), ERR_INVALID);
     cr_assert_eq(store_clear_snapshot(f.st, "snap1", &em), 0, "%s", em.text);
     cr_expect_neq(access(path, R_OK), 0);
+    sfx_fini(&f);
+}
+
+/* Pages through cmd with page_rows rows per page, resuming as a coordinator does. */
+static char *read_paged(struct sfx *f, struct read_cmd *cmd, int page_rows, int *pages)
+{
+    struct buf all;
+    buf_init(&all);
+    *pages = 0;
+    for (;;) {
+        struct collect c = {.vcol = f->c.v, .a = &f->a, .stop_after = page_rows};
+        char *page = run_read(f, cmd, &c);
+        (*pages)++;
+        if (*page) buf_printf(&all, "%s%s", all.len ? " " : "", page);
+        if (c.rows < page_rows || *pages > 100) break;
+        cmd->resume_key.key = (const uint8_t *)c.last_key;
+        cmd->resume_key.len = (uint32_t)strlen(c.last_key);
+        cmd->resume_key.token = murmur3_token(c.last_key, cmd->resume_key.len);
+        cmd->resume_ck = c.last_ck;
+        cmd->resume_ck_len = c.last_ck_len;
+        cmd->resume_static_done = true;
+    }
+    buf_put_u8(&all, 0);
+    char *s = arena_strdup(&f->a, (char *)all.data);
+    buf_deinit(&all);
+    return s;
+}
+
+/* "k:[1=..] k:[2=..]" (one partition header per page) -> "k:[1=..][2=..]" */
+static char *join_pages(struct arena *a, const char *s)
+{
+    struct buf b;
+    buf_init(&b);
+    const char *p = s;
+    char last[64] = "";
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        const char *sp = strchr(p, ' ');
+        size_t klen = (size_t)(colon - p);
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)klen, p);
+        const char *rows = colon + 1;
+        size_t rlen = sp ? (size_t)(sp - rows) : strlen(rows);
+        if (strcmp(key, last) != 0) buf_printf(&b, "%s%s:", b.len ? " " : "", key);
+        buf_append(&b, rows, rlen);
+        snprintf(last, sizeof last, "%s", key);
+        p = sp ? sp + 1 : rows + rlen;
+    }
+    buf_put_u8(&b, 0);
+    char *out = arena_strdup(a, (char *)b.data);
+    buf_deinit(&b);
+    return out;
+}
+
+Test(store, range_paging_across_partitions)
+{
+    struct sfx f;
+    sfx_init(&f);
+    const char *keys[] = {"a", "b", "c", "d", "e"};
+    for (int k = 0; k < 5; k++)
+        for (int i = 0; i < 3; i++) put(&f, keys[k], i, 10, k * 10 + i, true);
+    flush(&f);
+    put(&f, "c", 3, 10, 23, true);
+    char *want = read_all(&f);
+    for (int page = 1; page <= 5; page++) {
+        struct read_cmd cmd = {.single = false, .range = token_range_all()};
+        int pages;
+        char *got = join_pages(&f.a, read_paged(&f, &cmd, page, &pages));
+        cr_expect_str_eq(got, want, "page size %d", page);
+        cr_expect_geq(pages, 16 / page, "page size %d", page);
+    }
+    sfx_fini(&f);
+}
+
+Test(store, distinct_reports_partitions_with_live_data)
+{
+    struct sfx f;
+    sfx_init(&f);
+    put(&f, "rows", 1, 10, 1, true);
+    put(&f, "gone", 1, 10, 1, false);
+    struct partition_update u = rowtest_update(&f.a, f.s, "gone", NULL, 0);
+    u.partition_deletion = (struct deletion){11, 1};
+    struct errmsg em;
+    store_pos pos;
+    cr_assert_eq(store_apply(f.st, &u, &pos, &em), 0, "%s", em.text);
+    u = rowtest_update(&f.a, f.s, "static", NULL, 0);
+    struct cell sc = rowtest_cell_int(&f.a, f.c.s, 10, 5);
+    struct row sr = rowtest_row(&f.a, NULL, 0, LIVENESS_EMPTY, &sc, 1);
+    sr.flags = ROW_STATIC;
+    u.static_row = &sr;
+    cr_assert_eq(store_apply(f.st, &u, &pos, &em), 0, "%s", em.text);
+    struct read_cmd cmd = {.single = false, .range = token_range_all()};
+    cmd.rows.static_only = true;
+    struct collect c = {.vcol = f.c.v, .a = &f.a};
+    char *got = run_read(&f, &cmd, &c);
+    cr_expect_eq(c.rows, 0, "no rows for a static-only read");
+    cr_expect(strstr(got, "rows:") != NULL, "%s", got);
+    cr_expect(strstr(got, "static:S") != NULL, "%s", got);
+    cr_expect(strstr(got, "gone") == NULL, "%s", got);
+    sfx_fini(&f);
+}
+
+static int count_w(void *arg, const struct row *r)
+{
+    struct collect *c = arg;
+    for (uint32_t i = 0; i < r->ncells; i++)
+        if (r->cells[i].col == c->vcol) c->rows++;
+    return READ_CONTINUE;
+}
+
+Test(store, alter_drop_column_hides_its_cells)
+{
+    struct sfx f;
+    sfx_init(&f);
+    uint32_t len;
+    const uint8_t *ck = rowtest_ck(&f.a, &len, 1, 1);
+    struct cell cells[2] = {rowtest_cell_int(&f.a, f.c.v, 10, 1),
+                            rowtest_cell(f.c.w, 10, (const uint8_t *)"x", 1)};
+    if (f.c.w < f.c.v) {
+        struct cell t = cells[0];
+        cells[0] = cells[1];
+        cells[1] = t;
+    }
+    struct row r = rowtest_row(&f.a, ck, len, (struct liveness){10, 0, LDT_NONE}, cells, 2);
+    struct partition_update u = rowtest_update(&f.a, f.s, "k", &r, 1);
+    struct errmsg em;
+    store_pos pos;
+    cr_assert_eq(store_apply(f.st, &u, &pos, &em), 0, "%s", em.text);
+    struct read_cmd cmd = {.single = false, .range = token_range_all(), .table_id = f.s->id};
+    struct collect c = {.vcol = f.c.w};
+    struct read_visitor v = {on_start, count_w, on_end, &c};
+    c.a = &f.a;
+    cr_assert_eq(store_read(f.st, &cmd, &v, &em), 0);
+    cr_expect_eq(c.rows, 1);
+    struct table_schema *s2 = table_schema_copy(f.s);
+    cr_assert_eq(table_schema_drop_column(s2, "w", 20, &em), 0, "%s", em.text);
+    cr_assert_eq(table_schema_finish(s2, &em), 0, "%s", em.text);
+    cr_assert_eq(store_alter_table(f.st, s2, &em), 0, "%s", em.text);
+    c.rows = 0;
+    cr_assert_eq(store_read(f.st, &cmd, &v, &em), 0);
+    cr_expect_eq(c.rows, 0, "the dropped column's cells are gone");
+    buf_deinit(&c.b);
+    cr_expect_str_eq(read_key(&f, "k"), "k:[1=1]");
+    table_schema_unref(s2);
+    sfx_fini(&f);
+}
+
+struct stress {
+    struct sfx *f;
+    atomic_int id;
+    atomic_int writers_left;
+    atomic_int bad;
+};
+
+static void *stress_writer(void *arg)
+{
+    struct stress *s = arg;
+    struct sfx *f = s->f;
+    struct arena a;
+    arena_init(&a, 0);
+    char key[16];
+    int id = atomic_fetch_add(&s->id, 1);
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "w%d-%d", id, i % 20);
+        uint32_t len;
+        const uint8_t *ck = rowtest_ck(&a, &len, 1, i);
+        struct cell c = rowtest_cell_int(&a, f->c.v, 10, i);
+        struct row r = rowtest_row(&a, ck, len, (struct liveness){10, 0, LDT_NONE}, &c, 1);
+        struct partition_update u = rowtest_update(&a, f->s, key, &r, 1);
+        struct errmsg em;
+        store_pos pos;
+        int rc;
+        while ((rc = store_apply(f->st, &u, &pos, &em)) == ERR_OVERLOADED) store_wait_idle(f->st);
+        if (rc) atomic_fetch_add(&s->bad, 1);
+        if (i % 256 == 0) arena_reset(&a);
+    }
+    arena_deinit(&a);
+    atomic_fetch_sub(&s->writers_left, 1);
+    return NULL;
+}
+
+struct check {
+    int prev;
+    int bad;
+};
+
+static int check_start(void *arg, const struct pkey *k, const struct row *st)
+{
+    (void)k;
+    (void)st;
+    ((struct check *)arg)->prev = -1;
+    return READ_CONTINUE;
+}
+
+static int check_row(void *arg, const struct row *r)
+{
+    struct check *c = arg;
+    uint32_t pos = 0, vlen;
+    const uint8_t *v;
+    if (clustering_next(r->ck, r->ck_len, &pos, &v, &vlen) != 1 || vlen != 4) {
+        c->bad++;
+        return READ_STOP;
+    }
+    int ck = rowtest_int_value(v);
+    if (ck <= c->prev || r->ncells != 1 || r->cells[0].value_len != 4 ||
+        rowtest_int_value(r->cells[0].value) != ck)
+        c->bad++;
+    c->prev = ck;
+    return READ_CONTINUE;
+}
+
+static void *stress_reader(void *arg)
+{
+    struct stress *s = arg;
+    struct read_visitor v = {check_start, check_row, on_end, NULL};
+    while (atomic_load(&s->writers_left) > 0) {
+        struct check c = {0};
+        v.arg = &c;
+        struct read_cmd cmd = {.single = false, .range = token_range_all(), .table_id = s->f->s->id};
+        struct errmsg em;
+        if (store_read(s->f->st, &cmd, &v, &em) != 0 || c.bad) atomic_fetch_add(&s->bad, 1);
+    }
+    return NULL;
+}
+
+Test(store, concurrent_writers_readers_flushes_and_compactions)
+{
+    struct sfx f;
+    sfx_init(&f);
+    store_close(f.st);
+    f.cfg.concurrent_compactors = 1;
+    f.cfg.memtable_space_bytes = 1u << 20;
+    sfx_open(&f);
+    struct stress s = {.f = &f};
+    atomic_init(&s.id, 0);
+    atomic_init(&s.writers_left, 2);
+    atomic_init(&s.bad, 0);
+    pthread_t w[2], r;
+    for (int i = 0; i < 2; i++) cr_assert_eq(pthread_create(&w[i], NULL, stress_writer, &s), 0);
+    cr_assert_eq(pthread_create(&r, NULL, stress_reader, &s), 0);
+    struct errmsg em;
+    for (int i = 0; i < 12 || atomic_load(&s.writers_left) > 0; i++) {
+        if (i % 4 == 3) cr_expect_eq(store_compact(f.st, &f.s->id, &em), 0, "%s", em.text);
+        else cr_expect_eq(store_flush(f.st, &f.s->id, &em), 0, "%s", em.text);
+    }
+    for (int i = 0; i < 2; i++) pthread_join(w[i], NULL);
+    pthread_join(r, NULL);
+    cr_expect_eq(atomic_load(&s.bad), 0);
+    store_wait_idle(f.st);
+    struct check c = {0};
+    struct read_visitor v = {check_start, check_row, on_end, &c};
+    struct read_cmd cmd = {.single = false, .range = token_range_all(), .table_id = f.s->id};
+    cr_assert_eq(store_read(f.st, &cmd, &v, &em), 0);
+    cr_expect_eq(c.bad, 0);
+    struct table_stats ts = stats(&f);
+    cr_expect_geq(ts.flushes, 2u);
+    cr_expect_geq(ts.compactions, 1u);
+    char *got = read_key(&f, "w0-7");
+    cr_expect_eq(strncmp(got, "w0-7:[7=7][27=27][47=47]", 24), 0, "%s", got);
     sfx_fini(&f);
 }
