@@ -2,6 +2,7 @@
    summary and index, slices forward and reverse, static-only reads, statistics, compression on
    and off, lifetime (obsolete files), and leftovers of unfinished writes. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "node/base/arena.h"
 #include "node/base/be.h"
 #include "node/base/log.h"
+#include "storage/chunk_cache.h"
 #include "storage/row.h"
 #include "storage/sstable.h"
 #include "tests/support/sst_fixture.h"
@@ -447,4 +449,56 @@ Test(sstable, empty_sstable_is_valid)
     ri->ops->close(ri);
     sstable_unref(t);
     table_schema_unref(s);
+}
+
+struct reader_arg {
+    struct sstable *t;
+    const struct fx_part *p;
+    uint32_t n;
+    unsigned seed;
+    int bad;
+};
+
+static void *reader(void *arg)
+{
+    struct reader_arg *r = arg;
+    for (int i = 0; i < 3000; i++) {
+        r->seed = r->seed * 1103515245u + 12345u;
+        const struct fx_part *p = &r->p[(r->seed >> 8) % r->n];
+        bool rev = (r->seed >> 4) & 1;
+        const struct row *want[8];
+        for (uint32_t j = 0; j < p->nrows; j++) want[j] = &p->rows[rev ? p->nrows - 1 - j : j];
+        struct rows_spec spec = {0, NULL, rev, false};
+        char msg[128];
+        if (fx_check_partition(r->t, p, &spec, want, p->nrows, msg, sizeof msg) != 0) r->bad++;
+    }
+    return NULL;
+}
+
+Test(sstable, concurrent_readers_with_a_small_cache)
+{
+    /* 64 KiB of cache for ~1 MiB of chunks: constant eviction while four threads read. */
+    chunk_cache_set_capacity(chunk_cache_default(), 64 << 10);
+    struct table_schema *s = fx_schema(true, 4096);
+    struct fx_part *p = fx_parts(&A, 500, 8, 200, 7);
+    struct sstable *t;
+    struct errmsg em;
+    cr_assert_eq(fx_write(dir, 1, s, p, 500, &t, &em), 0, "%s", em.text);
+    pthread_t th[4];
+    struct reader_arg ra[4];
+    for (int i = 0; i < 4; i++) {
+        ra[i] = (struct reader_arg){t, p, 500, (unsigned)i * 7919u + 1, 0};
+        pthread_create(&th[i], NULL, reader, &ra[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(ra[i].bad, 0, "thread %d saw %d bad reads", i, ra[i].bad);
+    }
+    struct chunk_cache_stats cs;
+    chunk_cache_get_stats(chunk_cache_default(), &cs);
+    cr_assert_gt(cs.evictions, 0);
+    cr_assert_leq(cs.used_bytes, cs.capacity_bytes);
+    sstable_unref(t);
+    table_schema_unref(s);
+    chunk_cache_set_capacity(chunk_cache_default(), CHUNK_CACHE_DEFAULT_BYTES);
 }
