@@ -15,6 +15,7 @@
 #include "node/base/assert.h"
 #include "node/base/clock.h"
 #include "node/base/log.h"
+#include "node/node_cql.h"
 #include "node/node_store.h"
 #include "node/version.h"
 
@@ -27,6 +28,9 @@ struct node_phase {
 
 static const struct node_phase phases[] = {
     {"store", node_store_start, NULL, node_store_close},
+#if defined(RINGDB_HAVE_EXEC) || defined(RINGDB_CQL_NO_EXEC)
+    {"cql", node_cql_start, node_cql_stop, node_cql_close},
+#endif
 };
 #define PHASES_COUNT (sizeof phases / sizeof phases[0])
 

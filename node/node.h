@@ -36,12 +36,17 @@ enum node_state {
     NODE_STOPPED = 3,
 };
 
+struct exec;
+struct cql_server;
+
 /* Embedded by its owner (main.c); fields are read by the phases. */
 struct node {
     uv_loop_t loop;
     const struct config *cfg; /* borrowed: outlives the node */
     const char *config_path;  /* for the start-up log line */
     struct store *store;      /* set by the store phase */
+    struct exec *exec;        /* set by the executor's phase (node/cql/exec.h) */
+    struct cql_server *cql;   /* set by the cql phase (node_cql.h) */
     enum node_state state;
     int64_t created_ns; /* clock_mono_ns at node_init: start-up time is measured from it */
     int64_t stop_ns;    /* when the stop was requested */
