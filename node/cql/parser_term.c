@@ -379,7 +379,7 @@ static struct ast_term *ident_primary(struct parser *p, bool sel)
     return NULL;
 }
 
-static struct ast_term *primary(struct parser *p, bool sel)
+static struct ast_term *primary_inner(struct parser *p, bool sel)
 {
     enum lexer_type type = (enum lexer_type)parser_core_peek(p, 0)->type;
     if (is_constant_token(type)) return constant(p, false);
@@ -398,6 +398,15 @@ static struct ast_term *primary(struct parser *p, bool sel)
     }
     parser_core_fail_noviable(p);
     return NULL;
+}
+
+/* Every recursion (casts, type hints, collections, calls) passes here: the depth guard. */
+static struct ast_term *primary(struct parser *p, bool sel)
+{
+    if (!parser_core_enter(p)) return NULL;
+    struct ast_term *t = primary_inner(p, sel);
+    parser_core_leave(p);
+    return t;
 }
 
 /* ---- selector modifiers: .field, [key], [from..to] ---- */
@@ -496,10 +505,7 @@ static struct ast_term *chain(struct parser *p, bool sel, bool mul_level)
 
 static struct ast_term *expr(struct parser *p, bool sel)
 {
-    if (!parser_core_enter(p)) return NULL;
-    struct ast_term *t = chain(p, sel, false);
-    parser_core_leave(p);
-    return t;
+    return chain(p, sel, false); /* depth: counted by primary and by each operator */
 }
 
 struct ast_term *parser_term(struct parser *p)

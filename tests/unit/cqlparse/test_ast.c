@@ -233,6 +233,16 @@ Test(ast, nesting_depth_is_bounded)
     char *neg = repeat("SELECT ", "-", PARSER_DEPTH_MAX * 2, "a FROM t");
     for (size_t i = 1; i < strlen(neg) - 9; i += 2) neg[i + 6] = ' '; /* "- - - a": no comments */
     char *chain = repeat("SELECT * FROM t WHERE a = 1", " + 1", PARSER_DEPTH_MAX + 1, "");
+    /* recursion through casts and type hints only: 200 000 levels must not reach the stack */
+    char *hints = repeat("INSERT INTO t (a) VALUES (", "(int) ", 200000, "1)");
+    char *casts = repeat("SELECT ", "CAST(", 200000, "");
+    char *groups = repeat("SELECT ", "(a)", 200000, " FROM t");
+    expect_limit(hints, "type hints");
+    expect_limit(casts, "casts");
+    expect_limit(groups, "grouped type hints");
+    free(hints);
+    free(casts);
+    free(groups);
     struct errmsg em;
     cr_assert_neq(must_fail(&A, ok, &em), ERR_LIMIT, "40 levels is fine (fails on syntax only)");
     expect_limit(deep, "nested lists");
