@@ -21,11 +21,13 @@
 #include "storage/memtable.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "node/base/assert.h"
 #include "node/base/mem.h"
+#include "storage/memtable_index.h"
 #include "storage/merge.h"
 #include "storage/skiplist.h"
 
@@ -51,18 +53,21 @@ struct mem_rt {
 };
 
 struct mem_part {
-    struct pkey key;
+    struct pkey key; /* first: the index stores &key */
     _Atomic(const struct mem_hdr *) hdr;
     _Atomic(struct skiplist *) rows;
     _Atomic(const struct row *) single;
     _Atomic(struct skiplist *) rts;
 };
 
+static_assert(offsetof(struct mem_part, key) == 0, "the index points at mem_part.key");
+
 struct memtable {
     atomic_int refs;
     struct table_schema *schema;
     struct arena arena;
     struct arena node_arena; /* partition skiplist nodes */
+    struct memtable_index index; /* point lookups: pkey -> mem_part */
     _Atomic(struct skiplist *) parts[MEMTABLE_BUCKETS];
     atomic_size_t bytes; /* arena bytes reserved since creation */
     size_t base_bytes;   /* reserved by creation itself (the partition list head) */
@@ -80,6 +85,7 @@ struct memtable *memtable_create(struct table_schema *s)
     m->schema = table_schema_ref(s);
     arena_init(&m->arena, MEMTABLE_ARENA_BLOCK);
     arena_init(&m->node_arena, MEMTABLE_NODE_BLOCK);
+    memtable_index_init(&m->index, &m->node_arena);
     /* parts[] is left as calloc zeroed it (NULL pointers): initialising 16384 slots one by
        one would touch 128 KiB per memtable, most of which a small table never uses */
     m->base_bytes = 0;
@@ -254,6 +260,8 @@ static const struct row *row_merge(struct memtable *m, const struct row *old,
 static struct mem_part *part_get(struct memtable *m, const struct partition_update *u)
 {
     struct pkey key = {.token = u->token, .key = u->key, .len = u->key_len};
+    const struct pkey *hit = memtable_index_get(&m->index, &key);
+    if (hit) return (struct mem_part *)hit; /* key is the first member of struct mem_part */
     struct skiplist_pos pos;
     struct skiplist *sl = atomic_load_explicit(&m->parts[bucket_of(u->token)], memory_order_relaxed);
     if (!sl) {
@@ -268,6 +276,7 @@ static struct mem_part *part_get(struct memtable *m, const struct partition_upda
     p->key.len = u->key_len;
     p->key.key = dup_bytes(m, u->key, u->key_len);
     skiplist_insert(sl, &pos, p->key.token, p);
+    memtable_index_put(&m->index, &p->key);
     atomic_fetch_add_explicit(&m->partitions, 1, memory_order_relaxed);
     return p;
 }
@@ -499,14 +508,8 @@ static struct part_iter *part_iter_new(struct memtable *m, const struct mem_part
 int memtable_open_partition(struct memtable *m, const struct pkey *key,
                             const struct rows_spec *spec, struct part_iter **out)
 {
-    struct skiplist *sl =
-        atomic_load_explicit(&m->parts[bucket_of(key->token)], memory_order_acquire);
-    struct skiplist_node *n = sl ? skiplist_seek_ge(sl, cmp_part, NULL, at(key->token, key)) : NULL;
-    if (!n || pkey_cmp(&((const struct mem_part *)n->key)->key, key) != 0) {
-        *out = NULL;
-        return 0;
-    }
-    *out = part_iter_new(m, n->key, spec);
+    const struct pkey *hit = memtable_index_get(&m->index, key);
+    *out = hit ? part_iter_new(m, (const struct mem_part *)hit, spec) : NULL;
     return 0;
 }
 
@@ -545,6 +548,13 @@ static int mem_range_next(struct range_iter *base, struct pkey *out)
         it->node = range_first(it, false);
     }
     it->started = true;
+    if (it->node) { /* a scan walks nodes in key order, not allocation order: fetch ahead */
+        struct skiplist_node *ahead = skiplist_next(it->node);
+        if (ahead) {
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead->key);
+        }
+    }
     const struct mem_part *p = it->node ? it->node->key : NULL;
     if (!p || !token_range_contains(&it->r, p->key.token)) {
         it->ended = true;

@@ -149,10 +149,12 @@ int main(int argc, char **argv)
     }
     int64_t t1 = clock_mono_ns();
     double c1 = cpu_s();
+    int64_t tf = clock_mono_ns();
     if (do_flush && store_flush(st, NULL, &em)) {
         fprintf(stderr, "flush: %s\n", em.text);
         return 1;
     }
+    if (do_flush) fprintf(stderr, "flush took %.2f s\n", (double)(clock_mono_ns() - tf) / 1e9);
     store_wait_idle(st);
     struct read_cmd cmd = {.table_id = s->id, .single = true, .now_s = clock_real_s()};
     struct counter cnt = {0};
