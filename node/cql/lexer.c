@@ -13,14 +13,16 @@
 
 struct kw_entry {
     const char *name;
+    uint8_t len;
     enum lexer_kw kw;
     bool reserved;
 };
 
-#define LEXER_KW_ENTRY(n, r) {#n, KW_##n, r},
+#define LEXER_KW_ENTRY(n, r) {#n, sizeof(#n) - 1, KW_##n, r},
 static const struct kw_entry kw_table[] = {LEXER_KEYWORDS(LEXER_KW_ENTRY)};
 #undef LEXER_KW_ENTRY
 #define KW_TABLE_LEN (sizeof kw_table / sizeof kw_table[0])
+#define KW_LEN_MAX 14 /* COLUMNFAMILIES */
 
 static_assert(KW_TABLE_LEN == KW_COUNT_ - 1, "one table entry per keyword");
 
@@ -33,23 +35,26 @@ void lexer_init(struct lexer *lx, const char *text, size_t len)
     lx->col = 0;
 }
 
-static int kw_cmp(const char *s, size_t n, const char *name)
+/* up[0..n) (upper case) against an upper-case keyword; strcmp's sign. */
+static int kw_cmp(const char *up, size_t n, const char *name, size_t m)
 {
-    size_t m = strlen(name);
-    int c = strncasecmp(s, name, n < m ? n : m);
-    if (c != 0) return c;
+    size_t k = n < m ? n : m;
+    for (size_t i = 0; i < k; i++) /* short words: a loop beats a memcmp call */
+        if (up[i] != name[i]) return (unsigned char)up[i] < (unsigned char)name[i] ? -1 : 1;
     return n < m ? -1 : n > m ? 1 : 0;
 }
 
 enum lexer_kw lexer_keyword(const char *s, size_t n)
 {
-    if (n < 2 || n > 14) return KW_NONE;
-    if (kw_cmp(s, n, "COLUMNFAMILY") == 0) return KW_TABLE;
-    if (kw_cmp(s, n, "COLUMNFAMILIES") == 0) return KW_TABLES;
+    char up[KW_LEN_MAX];
+    if (n < 2 || n > KW_LEN_MAX) return KW_NONE;
+    for (size_t i = 0; i < n; i++) up[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+    if (kw_cmp(up, n, "COLUMNFAMILY", 12) == 0) return KW_TABLE;
+    if (kw_cmp(up, n, "COLUMNFAMILIES", 14) == 0) return KW_TABLES;
     size_t lo = 0, hi = KW_TABLE_LEN;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = kw_cmp(s, n, kw_table[mid].name);
+        int c = kw_cmp(up, n, kw_table[mid].name, kw_table[mid].len);
         if (c == 0) return kw_table[mid].kw;
         if (c < 0)
             hi = mid;

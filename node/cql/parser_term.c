@@ -128,8 +128,12 @@ static struct ast_term *constant(struct parser *p, bool negative)
         /* Cassandra's NaN / -NaN / Infinity / -Infinity literals */
         c->u.lit.text = t->kw == KW_NAN ? "NaN" : negative ? "-Infinity" : "Infinity";
     } else {
-        c->u.lit.text = arena_printf(p->arena, "%s%.*s", negative ? "-" : "", (int)t->len,
-                                     p->text + t->offset);
+        char *text = arena_alloc(p->arena, (size_t)t->len + 2);
+        size_t o = 0;
+        if (negative) text[o++] = '-';
+        memcpy(text + o, p->text + t->offset, t->len);
+        text[o + t->len] = '\0';
+        c->u.lit.text = text;
         c->u.lit.boolean = kind == AST_T_BOOLEAN && (p->text[t->offset] | 32) == 't';
     }
     if (kind != AST_T_STRING) c->u.lit.len = (uint32_t)strlen(c->u.lit.text);
