@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "node/base/assert.h"
+#include "node/base/buf.h"
+#include "node/cql/ast_print.h"
 
 struct ast_term *ast_term_new(struct arena *a, enum ast_term_kind kind, struct ast_pos pos)
 {
@@ -204,4 +206,16 @@ const char *ast_native_type_name(enum cql_type_id id)
     case CQL_DURATION: return "duration";
     default: return "?";
     }
+}
+
+int ast_type_resolve(const struct ast_type *t, const char *keyspace, cql_udt_lookup_cb lookup,
+                     void *lookup_ctx, struct arena *a, const struct cql_type **out,
+                     struct errmsg *em)
+{
+    struct buf b;
+    buf_init(&b);
+    ast_print_type(t, &b);
+    int rc = cql_type_parse((const char *)b.data, b.len, keyspace, lookup, lookup_ctx, a, out, em);
+    buf_deinit(&b);
+    return rc;
 }

@@ -643,6 +643,16 @@ struct ast_stmt *ast_stmt_new(struct arena *a, enum ast_stmt_kind kind, struct a
 /* CQL name of a native type as Cassandra prints it: "int", "text" (for varchar too) ... */
 const char *ast_native_type_name(enum cql_type_id id);
 
+/*
+ * The storage type an ast_type names: the type is printed (ast_print_type) and parsed by
+ * storage's cql_type_parse, so both sides agree on one grammar. keyspace resolves unqualified
+ * UDT names through lookup. Allocated in a. 0, or ERR_INVALID / ERR_SYNTAX with a message
+ * (an unknown UDT, a non-frozen collection inside a collection ...).
+ */
+int ast_type_resolve(const struct ast_type *t, const char *keyspace, cql_udt_lookup_cb lookup,
+                     void *lookup_ctx, struct arena *a, const struct cql_type **out,
+                     struct errmsg *em);
+
 /* A constant term (STRING ... NULL) that a property value may be. */
 bool ast_term_is_constant(const struct ast_term *t);
 

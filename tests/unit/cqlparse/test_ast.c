@@ -207,6 +207,48 @@ Test(ast, unsupported_statements_keep_their_text)
                                             "WHERE a IS NOT NULL PRIMARY KEY (a)");
 }
 
+static const struct cql_type *addr_lookup(void *ctx, const char *keyspace, const char *name)
+{
+    static const struct cql_type *sub[1];
+    static const char *fields[1] = {"street"};
+    static struct cql_type addr = {.id = CQL_UDT, .nsub = 1, .sub = sub, .field_names = fields};
+    sub[0] = cql_type_native(CQL_VARCHAR);
+    addr.udt_keyspace = "ks";
+    addr.udt_name = "Addr";
+    (void)ctx;
+    return keyspace && strcmp(keyspace, "ks") == 0 && strcmp(name, "Addr") == 0 ? &addr : NULL;
+}
+
+Test(ast, types_resolve_through_storage)
+{
+    struct ast_stmt *s = must_parse(&A, "CREATE TABLE t (k int PRIMARY KEY, a map<text, "
+                                        "frozen<list<int>>>, b tuple<int, text>, c frozen<\"Addr\">, "
+                                        "d varchar, e set<frozen<ks.\"Addr\">>)");
+    const struct cql_type *t;
+    struct errmsg em;
+    const struct ast_column_def *c = s->u.create_table.columns;
+    cr_assert_eq(ast_type_resolve(c[1].type, "ks", addr_lookup, NULL, &A, &t, &em), 0, "%s",
+                 em.text);
+    cr_assert_eq(t->id, CQL_MAP);
+    cr_assert_eq(t->sub[1]->id, CQL_LIST);
+    cr_assert(t->sub[1]->frozen);
+    cr_assert_eq(ast_type_resolve(c[2].type, "ks", addr_lookup, NULL, &A, &t, &em), 0, "%s",
+                 em.text);
+    cr_assert_eq(t->id, CQL_TUPLE);
+    cr_assert_eq(ast_type_resolve(c[3].type, "ks", addr_lookup, NULL, &A, &t, &em), 0, "%s",
+                 em.text);
+    cr_assert_eq(t->id, CQL_UDT);
+    cr_assert(t->frozen);
+    cr_assert_eq(ast_type_resolve(c[4].type, "ks", addr_lookup, NULL, &A, &t, &em), 0, "%s",
+                 em.text);
+    cr_assert_eq(t->id, CQL_VARCHAR);
+    cr_assert_eq(ast_type_resolve(c[5].type, "other", addr_lookup, NULL, &A, &t, &em), 0, "%s",
+                 em.text);
+    cr_assert_eq(t->sub[0]->id, CQL_UDT);
+    cr_assert_neq(ast_type_resolve(c[3].type, "other", addr_lookup, NULL, &A, &t, &em), 0,
+                  "an unknown type is refused");
+}
+
 /* ---- limits ---- */
 
 static char *repeat(const char *head, const char *unit, size_t n, const char *tail)
