@@ -26,8 +26,11 @@ struct node_phase {
     void (*close)(struct node *n); /* after the loop: may block; NULL if nothing */
 };
 
+/* Start order. The schema phase (load the catalog, register its tables with the store) goes
+   between "store" and "replay"; the CQL server, gossip and the admin API come after "replay". */
 static const struct node_phase phases[] = {
-    {"store", node_store_start, NULL, node_store_close},
+    {"store", node_store_open, NULL, node_store_close},
+    {"replay", node_store_replay, NULL, NULL},
 #if defined(RINGDB_HAVE_EXEC) || defined(RINGDB_CQL_NO_EXEC)
     {"cql", node_cql_start, node_cql_stop, node_cql_close},
 #endif

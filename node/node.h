@@ -9,8 +9,8 @@
  *                     closes the phase's handles so the loop can end (asynchronous, no waiting);
  *   close(node)       runs after the loop has ended, in reverse order; may block (flushing
  *                     memtables, fsync).
- * The store is the first phase; the CQL server, gossip and the admin API add theirs after it,
- * so they stop first and the store closes last.
+ * The phases: "store" (open), the schema (registers the tables), "replay" (commit log), then
+ * the CQL server, gossip and the admin API; they stop in reverse, so the store closes last.
  *
  * States: STARTING -> NORMAL -> STOPPING -> STOPPED, one log line each ("node started" is the
  * ready line deploy/launch.sh waits for). A failed start stops the phases already started and

@@ -1,7 +1,10 @@
 /*
- * node_store: the node's first phase (see node.h): opens the local store (storage/store.h) with
- * the settings of the config, replays the commit log, and closes it (flushing every memtable)
- * after the event loop has ended. Thread rule: main thread only.
+ * node_store: the store phases of a node (see node.h). "store" opens the local store
+ * (storage/store.h) with the config's settings and, after the event loop has ended, closes it
+ * (flushing every memtable, syncing the commit log). "replay" replays the commit log into the
+ * tables registered by then: the schema phase (node/cql/schema_mgr.h) registers them between
+ * the two, as in Cassandra, where the schema is loaded before the commit log is replayed.
+ * Thread rule: main thread only.
  */
 #ifndef RINGDB_NODE_NODE_STORE_H
 #define RINGDB_NODE_NODE_STORE_H
@@ -10,8 +13,9 @@
 
 struct node;
 
-int node_store_start(struct node *n, struct errmsg *em);
-/* Blocking: flushes memtables and syncs the commit log. Safe when start failed or never ran. */
+int node_store_open(struct node *n, struct errmsg *em);
+int node_store_replay(struct node *n, struct errmsg *em);
+/* Blocking: flushes memtables and syncs the commit log. Safe when open failed or never ran. */
 void node_store_close(struct node *n);
 
 #endif

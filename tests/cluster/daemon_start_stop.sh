@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Process test: ringdb starts, logs its ready line and stops on SIGTERM (and on SIGINT) with
-# exit code 0 after logging "stopping" and "stopped". Also: --version, --help, a bad argument.
+# exit code 0 after logging "stopping", closing the store and "stopped"; the second run restarts
+# on the first run's data and commit log. Also: --version, --help, a bad argument.
 # Usage: daemon_start_stop.sh path/to/ringdb
 set -uo pipefail
 bin=${1:?usage: daemon_start_stop.sh path/to/ringdb}
@@ -18,6 +19,9 @@ for sig in TERM INT; do
     grep -q " node stopping reason=SIG$sig" "$log" || fail "no stopping line for SIG$sig"
     grep -q ' node stopped state=STOPPED' "$log" || fail "no stopped line after SIG$sig"
     [ -d "$dir/data" ] && [ -d "$dir/commitlog" ] || fail "data or commit log dir not created"
+    grep -q " node store opened data_dir=$dir/data " "$log" || fail "no 'store opened' line"
+    grep -q ' node commit log replay done ' "$log" || fail "no replay line"
+    grep -q ' node store closed ' "$log" || fail "the store was not closed on SIG$sig"
 done
 
 "$bin" --version | grep -q '^ringdb ' || fail "--version does not print the version"
