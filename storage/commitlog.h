@@ -106,6 +106,7 @@ void commitlog_forget_table(struct commitlog *cl, const struct uuid *table_id);
 struct commitlog_stats {
     uint64_t appends;
     uint64_t syncs;
+    uint64_t sync_ns; /* time spent in sync rounds (directory sync + fdatasyncs) */
     uint64_t bytes;
     uint32_t segments;     /* segment files in use (the preallocated spare not counted) */
     store_pos written_pos; /* just past the last append */

@@ -101,11 +101,14 @@ static void do_sync(struct commitlog *cl, int64_t now)
     cl->last_sync_ms = now;
     pthread_mutex_unlock(&cl->mu);
     /* The segments stay alive: deletion needs them fully synced, and only we advance that. */
+    int64_t t0 = clock_mono_ns();
     int rc = needs_dir_sync ? vfs_sync_dir(cl->vfs, cl->dir) : 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = vfile_sync(cl->sync_segs[i]->file);
+    int64_t t1 = clock_mono_ns();
     pthread_mutex_lock(&cl->mu);
     cl->stats.syncs++;
+    cl->stats.sync_ns += (uint64_t)(t1 - t0);
     if (rc == 0) {
         if (target > cl->synced_pos) cl->synced_pos = target;
         for (size_t i = 0; i < n; i++)
