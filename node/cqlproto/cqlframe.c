@@ -309,14 +309,15 @@ int cqlframe_end(struct buf *b, size_t start, bool compress, uint32_t body_max,
                           body_len, body_max);
     }
     if (compress && body_len > 0) {
-        struct buf z;
-        buf_init(&z);
-        cqlframe_lz4_compress(b->data + start + CQLFRAME_HEADER_SIZE, body_len, &z);
-        b->len = start + CQLFRAME_HEADER_SIZE;
-        buf_append(b, z.data, z.len);
-        buf_deinit(&z);
+        /* Compress into the buffer's tail, then move it over the plain body: no allocation
+         * per frame once the buffer has grown. */
+        size_t body = start + CQLFRAME_HEADER_SIZE, tail = b->len;
+        cqlframe_lz4_compress(b->data + body, body_len, b);
+        size_t zlen = b->len - tail;
+        memmove(b->data + body, b->data + tail, zlen);
+        b->len = body + zlen;
         b->data[start + 1] |= CQLFRAME_FLAG_COMPRESSION;
-        body_len = b->len - start - CQLFRAME_HEADER_SIZE;
+        body_len = zlen;
     }
     be32_store(b->data + start + 5, (uint32_t)body_len);
     return 0;
@@ -329,7 +330,11 @@ void cqlframe_lz4_compress(const uint8_t *in, size_t len, struct buf *out)
     ASSERT(len <= CQLFRAME_BODY_MAX_LIMIT);
     int bound = LZ4_compressBound((int)len);
     ASSERT(bound > 0);
+    /* in may lie inside out (cqlframe_end compresses a body into its own buffer's tail). */
+    bool inside = out->data && in >= out->data && in < out->data + out->len;
+    size_t off = inside ? (size_t)(in - out->data) : 0;
     uint8_t *p = buf_reserve(out, 4 + (size_t)bound);
+    if (inside) in = out->data + off;
     be32_store(p, (uint32_t)len);
     int n = LZ4_compress_default((const char *)in, (char *)p + 4, (int)len, bound);
     ASSERT(n > 0);

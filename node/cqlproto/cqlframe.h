@@ -178,7 +178,7 @@ int cqlframe_end(struct buf *b, size_t start, bool compress, uint32_t body_max,
 
 /* ---- lz4 ---- */
 
-/* Appends [4-byte BE length][LZ4 block of in]. */
+/* Appends [4-byte BE length][LZ4 block of in]; in may point into out's own data. */
 void cqlframe_lz4_compress(const uint8_t *in, size_t len, struct buf *out);
 /*
  * Decompresses a v4 lz4 body into a; the declared length must be <= out_max and must be what
