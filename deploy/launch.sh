@@ -49,8 +49,10 @@ fi
 # True when pid is alive and is a ringdb process (a stale PID file may name another program).
 is_ringdb() {
     local pid=$1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ringdb
+    local exe
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+    [ "$(basename "$exe")" = ringdb ]
 }
 
 for k in $(seq 1 "$nodes"); do

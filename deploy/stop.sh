@@ -23,8 +23,10 @@ done
 
 is_ringdb() {
     local pid=$1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ringdb
+    local exe
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+    [ "$(basename "$exe")" = ringdb ]
 }
 
 # Alive and not a zombie (a node whose parent has not reaped it yet counts as stopped).

@@ -121,8 +121,11 @@ static int os_link(struct vfs *v, const char *from, const char *to)
 static int os_mkdir(struct vfs *v, const char *path)
 {
     (void)v;
-    if (mkdir(path, 0755) < 0 && errno != EEXIST) return -errno;
-    return 0;
+    if (mkdir(path, 0755) == 0) return 0;
+    if (errno != EEXIST) return -errno;
+    struct stat st; /* EEXIST is success only for a directory, not for a file of that name */
+    if (stat(path, &st) < 0) return -errno;
+    return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 static int os_sync_dir(struct vfs *v, const char *path)

@@ -24,6 +24,16 @@ for sig in TERM INT; do
     grep -q ' node store closed ' "$log" || fail "the store was not closed on SIG$sig"
 done
 
+# A data directory that is a file: the start fails (exit 1) naming it, before "started".
+write_config "$dir/file.yaml"
+sed -i "s#$dir/data#$dir/not_a_dir#" "$dir/file.yaml"
+touch "$dir/not_a_dir"
+rc=0
+timeout 10 "$bin" -f --config "$dir/file.yaml" >"$dir/file.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "data directory is a file: exit code $rc (want 1)"
+grep -q "$dir/not_a_dir" "$dir/file.log" || fail "the failed start does not name the directory"
+grep -q ' node started ' "$dir/file.log" && fail "started with a file as data directory"
+
 "$bin" --version | grep -q '^ringdb ' || fail "--version does not print the version"
 "$bin" --help | grep -q 'usage: ringdb' || fail "--help does not print the usage"
 rc=0
