@@ -9,6 +9,10 @@
  * mem_flushing the retired ones. When the active part exceeds memtable_space_bytes the largest
  * active memtable is switched out; when flushing is behind and the total exceeds twice the
  * limit, writes are refused with ERR_OVERLOADED until it catches up.
+ * Commit-log space: every STORE_LOG_CHECK_WRITES writes the log's size is checked against
+ * commitlog_total_space; past it every table is flushed (once at a time) so the segments
+ * holding only flushed records can be deleted (Cassandra flushes the tables dirtying the
+ * oldest segment; the log does not tell which they are, so all are flushed).
  * Snapshots before TRUNCATE and DROP (auto_snapshot) are tagged as Cassandra tags them:
  * "truncated-<ms>-<table>" and "dropped-<ms>-<table>".
  */
@@ -30,6 +34,8 @@
 #include "storage/table.h"
 
 #define STORE_TABLES_MAX 65536
+#define STORE_LOG_CHECK_WRITES 1024
+#define STORE_LOG_SPACE_DEFAULT (8ull << 30)
 
 struct store {
     struct store_config cfg;
@@ -43,6 +49,9 @@ struct store {
     /* memory accounting */
     _Atomic int64_t mem_total, mem_flushing;
     atomic_bool pressure;
+    atomic_uint_fast64_t writes;
+    atomic_bool log_flushing;
+    uint64_t log_flush_seq; /* log_flushing holder only */
 };
 
 void store_config_defaults(struct store_config *c)
@@ -55,6 +64,7 @@ void store_config_defaults(struct store_config *c)
     c->sync_group_window_ms = 15;
     c->segment_bytes = 32u << 20;
     c->memtable_space_bytes = 256u << 20;
+    c->commitlog_total_space_bytes = STORE_LOG_SPACE_DEFAULT;
     c->concurrent_compactors = 2;
     c->compaction_bytes_per_s = 64u << 20;
     c->auto_snapshot = true;
@@ -106,6 +116,29 @@ static void flush_table(struct store *st, struct table *t)
 {
     size_t bytes = store_bg_flush(st->bg, t);
     atomic_fetch_add(&st->mem_flushing, (int64_t)bytes);
+}
+
+/* Flushes every table when the commit log outgrows its space (see the file head). */
+static void maybe_flush_for_log(struct store *st)
+{
+    if (atomic_fetch_add_explicit(&st->writes, 1, memory_order_relaxed) % STORE_LOG_CHECK_WRITES)
+        return;
+    uint64_t limit = st->cfg.commitlog_total_space_bytes ? st->cfg.commitlog_total_space_bytes
+                                                         : STORE_LOG_SPACE_DEFAULT;
+    struct commitlog_stats cs;
+    commitlog_get_stats(st->cl, &cs);
+    if ((uint64_t)cs.segments * st->cfg.segment_bytes <= limit) return;
+    if (atomic_exchange(&st->log_flushing, true)) return;
+    if (store_bg_flushed_seq(st->bg) >= st->log_flush_seq) { /* the previous round is done */
+        size_t n;
+        struct table **ts = all_tables(st, &n);
+        for (size_t i = 0; i < n; i++) flush_table(st, ts[i]);
+        unref_all(ts, n);
+        st->log_flush_seq = store_bg_flush_seq(st->bg);
+        log_info("storage", "commit log over its space: flushing every table segments=%u",
+                 cs.segments);
+    }
+    atomic_store(&st->log_flushing, false);
 }
 
 /* Under memory pressure, retires the largest active memtable (one thread at a time). */
@@ -350,6 +383,7 @@ int store_apply(struct store *st, const struct partition_update *u, store_pos *p
     if (rc < 0) return errmsg_set(em, rc, "commit log append failed: %s", err_name(rc));
     atomic_fetch_add(&st->mem_total, delta);
     maybe_flush(st);
+    maybe_flush_for_log(st);
     return 0;
 }
 
@@ -416,6 +450,7 @@ static int replay_cb(void *arg, const struct uuid *id, const uint8_t *rec, size_
     rc->applied++;
     atomic_fetch_add(&st->mem_total, delta);
     maybe_flush(st);
+    maybe_flush_for_log(st);
     return 0;
 }
 

@@ -45,6 +45,8 @@ struct store_config {
     uint32_t sync_group_window_ms; /* group: commitlog_sync_group_window (15 ms) */
     uint64_t segment_bytes;        /* commitlog_segment_size (32 MiB) */
     uint64_t memtable_space_bytes; /* memtable_heap_space: flush when memtables exceed it */
+    uint64_t commitlog_total_space_bytes; /* commitlog_total_space: past it, flush every table
+                                             so old segments can go (0: 8 GiB) */
     uint32_t concurrent_compactors;
     uint64_t compaction_bytes_per_s; /* compaction_throughput; 0 = unthrottled */
     bool incremental_backups;

@@ -76,6 +76,14 @@ uint64_t store_bg_flush_seq(struct store_bg *bg)
     return s;
 }
 
+uint64_t store_bg_flushed_seq(struct store_bg *bg)
+{
+    pthread_mutex_lock(&bg->mu);
+    uint64_t s = bg->seq_done;
+    pthread_mutex_unlock(&bg->mu);
+    return s;
+}
+
 int store_bg_wait_flushed(struct store_bg *bg, uint64_t since, uint64_t seq)
 {
     int rc = 0;

@@ -44,6 +44,8 @@ void store_bg_stop(struct store_bg *bg);
 size_t store_bg_flush(struct store_bg *bg, struct table *t);
 /* The sequence number of the last queued flush (to wait for). */
 uint64_t store_bg_flush_seq(struct store_bg *bg);
+/* The sequence number of the last completed flush (flushes complete in order). */
+uint64_t store_bg_flushed_seq(struct store_bg *bg);
 /* Waits until the flushes queued up to seq are done. Returns the error of a failed attempt of
    one of the flushes after since (they are retried in the background), else 0. */
 int store_bg_wait_flushed(struct store_bg *bg, uint64_t since, uint64_t seq);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "node/base/clock.h"
 #include "node/base/murmur3.h"
 #include "rowtest.h"
 #include "storage/store.h"
@@ -655,5 +656,41 @@ Test(store, concurrent_writers_readers_flushes_and_compactions)
     cr_expect_geq(ts.compactions, 1u);
     char *got = read_key(&f, "w0-7");
     cr_expect_eq(strncmp(got, "w0-7:[7=7][27=27][47=47]", 24), 0, "%s", got);
+    sfx_fini(&f);
+}
+
+static int count_files(const char *dir)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c '\\.log$'", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p && fscanf(p, "%d", &n) != 1) n = -1;
+    if (p) pclose(p);
+    return n;
+}
+
+Test(store, commitlog_space_limit_flushes_tables)
+{
+    struct sfx f;
+    sfx_init(&f);
+    store_close(f.st);
+    f.cfg.segment_bytes = 64u << 10;
+    f.cfg.commitlog_total_space_bytes = 256u << 10;
+    f.cfg.sync_period_ms = 20; /* the log deletes a flushed segment once it is synced */
+    sfx_open(&f);
+    for (int i = 0; i < 30000; i++) put(&f, "k", i % 1000, 10 + i, i, true);
+    store_wait_idle(f.st);
+    struct table_stats ts = stats(&f);
+    cr_expect_geq(ts.flushes, 1u, "the log's size forced flushes");
+    int segs = count_files(f.log_dir);
+    /* 30000 records fill 47 segments of 64 KiB when nothing is flushed; the last flush round
+       leaves what was written while it ran, so expect well under that, not a fixed number */
+    for (int64_t deadline = clock_mono_ms() + 5000; segs > 30 && clock_mono_ms() < deadline;) {
+        usleep(10000); /* polling the directory, bounded by the deadline */
+        segs = count_files(f.log_dir);
+    }
+    cr_expect_leq(segs, 30, "segments=%d: flushed ones were deleted", segs);
+    cr_expect_geq(ts.flushes, 2u);
     sfx_fini(&f);
 }
