@@ -129,6 +129,8 @@ void merge_row_versions(const struct row *const *rows, size_t n, struct merge_sc
 
 /* ---- partition merge ---- */
 
+#define MERGE_INLINE_SOURCES 4
+
 struct merge_src {
     struct part_iter *it;
     const struct row *head;
@@ -154,6 +156,10 @@ struct merge_iter {
     struct cell *fcells, *fcells_static;
     size_t fcap, fcap_static;
     struct row row, static_row;
+    /* storage for srcs/eq/eq_src when there are few sources (a read: no extra allocation) */
+    struct merge_src srcs_inline[MERGE_INLINE_SOURCES];
+    const struct row *eq_inline[MERGE_INLINE_SOURCES];
+    size_t eq_src_inline[MERGE_INLINE_SOURCES];
 };
 
 static bool col_valid(const struct merge_opts *o, uint16_t col)
@@ -421,9 +427,11 @@ static void merge_close(struct part_iter *it)
     free(m->rts);
     free(m->out_rts);
     free(m->active);
-    free(m->srcs);
-    free(m->eq);
-    free(m->eq_src);
+    if (m->srcs != m->srcs_inline) {
+        free(m->srcs);
+        free(m->eq);
+        free(m->eq_src);
+    }
     free(m);
 }
 
@@ -450,9 +458,15 @@ int merge_open(const struct merge_opts *o, struct part_iter **srcs, size_t n,
     m->o = *o;
     m->dir = o->reversed ? -1 : 1;
     m->n = n;
-    m->srcs = xcalloc(n ? n : 1, sizeof *m->srcs);
-    m->eq = xcalloc(n ? n : 1, sizeof *m->eq);
-    m->eq_src = xcalloc(n ? n : 1, sizeof *m->eq_src);
+    if (n <= MERGE_INLINE_SOURCES) {
+        m->srcs = m->srcs_inline;
+        m->eq = m->eq_inline;
+        m->eq_src = m->eq_src_inline;
+    } else {
+        m->srcs = xcalloc(n, sizeof *m->srcs);
+        m->eq = xcalloc(n, sizeof *m->eq);
+        m->eq_src = xcalloc(n, sizeof *m->eq_src);
+    }
     merge_scratch_init(&m->sc);
     merge_scratch_init(&m->sc_static);
     m->pdel = DELETION_LIVE;
