@@ -26,6 +26,7 @@ is_ringdb() {
     local exe
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+    exe=${exe% (deleted)} # the binary was rebuilt while the node ran
     [ "$(basename "$exe")" = ringdb ]
 }
 
