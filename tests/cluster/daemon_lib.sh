@@ -19,7 +19,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# write_config FILE [extra yaml lines...]: a config with every directory under $dir.
+# A free port for the CQL server (the daemon listens once the executor exists): tests may run
+# side by side, and 9042 may be taken.
+native_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# write_config FILE [extra yaml lines...]: a config with every directory under $dir, listening
+# for CQL on $native_port.
 write_config() {
     local f=$1
     shift
@@ -33,6 +38,7 @@ write_config() {
         echo "hints_directory: $dir/hints"
         echo "saved_caches_directory: $dir/saved_caches"
         for line in "$@"; do echo "$line"; done
+        echo "native_transport_port: $native_port" # last: the lines above keep their numbers
     } >"$f"
 }
 
