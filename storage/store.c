@@ -13,6 +13,8 @@
  * commitlog_total_space; past it every table is flushed (once at a time) so the segments
  * holding only flushed records can be deleted (Cassandra flushes the tables dirtying the
  * oldest segment; the log does not tell which they are, so all are flushed).
+ * Periodic flushes: once a second the flush thread asks tick_cb to flush the tables whose
+ * memtable_flush_period_in_ms has passed since their memtable was made.
  * Snapshots before TRUNCATE and DROP (auto_snapshot) are tagged as Cassandra tags them:
  * "truncated-<ms>-<table>" and "dropped-<ms>-<table>".
  */
@@ -118,6 +120,21 @@ static void flush_table(struct store *st, struct table *t)
     atomic_fetch_add(&st->mem_flushing, (int64_t)bytes);
 }
 
+/* memtable_flush_period_in_ms: flushes the tables whose active memtable is older than it. */
+static void tick_cb(void *arg)
+{
+    struct store *st = arg;
+    size_t n;
+    struct table **ts = all_tables(st, &n);
+    for (size_t i = 0; i < n; i++) {
+        struct table_view *v = table_view_get(ts[i]);
+        int32_t period_ms = v->schema->opts.memtable_flush_period_in_ms;
+        table_view_unref(v);
+        if (period_ms > 0 && table_active_age_ms(ts[i]) >= period_ms) flush_table(st, ts[i]);
+    }
+    unref_all(ts, n);
+}
+
 /* Flushes every table when the commit log outgrows its space (see the file head). */
 static void maybe_flush_for_log(struct store *st)
 {
@@ -204,6 +221,7 @@ int store_open(const struct store_config *c, struct store **out, struct errmsg *
         .compaction_bytes_per_s = c->compaction_bytes_per_s,
         .incremental_backups = c->incremental_backups,
         .released_cb = released_cb,
+        .tick_cb = tick_cb,
         .arg = st,
     };
     if ((rc = store_bg_start(&bc, &st->bg, em)) < 0) goto fail;

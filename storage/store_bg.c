@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "node/base/clock.h"
 #include "node/base/log.h"
 #include "node/base/mem.h"
 #include "storage/compaction_throttle.h"
@@ -46,6 +47,17 @@ struct store_bg {
     struct compaction_throttle throttle;
     atomic_bool stop;
 };
+
+/* Waits on cv (mu held) for at most ms milliseconds. */
+static void wait_until(struct store_bg *bg, pthread_cond_t *cv, int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ns = (int64_t)ts.tv_nsec + (ms % 1000) * 1000000;
+    ts.tv_sec += (time_t)(ms / 1000 + ns / 1000000000);
+    ts.tv_nsec = (long)(ns % 1000000000);
+    pthread_cond_timedwait(cv, &bg->mu, &ts);
+}
 
 /* ---- flushes ---- */
 
@@ -155,19 +167,30 @@ static void flush_failed(struct store_bg *bg, struct flush_entry *e, int rc, con
         free(e);
         return;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += FLUSH_RETRY_S;
-    while (!bg->stopping && pthread_cond_timedwait(&bg->flush_cv, &bg->mu, &ts) == 0) {
-    }
+    int64_t until_ms = clock_mono_ms() + FLUSH_RETRY_S * 1000;
+    for (int64_t now_ms; !bg->stopping && (now_ms = clock_mono_ms()) < until_ms;)
+        wait_until(bg, &bg->flush_cv, until_ms - now_ms);
 }
 
 static void *flush_main(void *arg)
 {
     struct store_bg *bg = arg;
+    int64_t next_tick_ms = clock_mono_ms() + STORE_BG_TICK_MS;
     pthread_mutex_lock(&bg->mu);
     for (;;) {
-        while (!bg->head && !bg->stopping) pthread_cond_wait(&bg->flush_cv, &bg->mu);
+        while (!bg->head && !bg->stopping) {
+            int64_t now_ms = clock_mono_ms();
+            if (now_ms >= next_tick_ms) {
+                next_tick_ms = now_ms + STORE_BG_TICK_MS;
+                if (bg->cfg.tick_cb) {
+                    pthread_mutex_unlock(&bg->mu);
+                    bg->cfg.tick_cb(bg->cfg.arg);
+                    pthread_mutex_lock(&bg->mu);
+                }
+                continue;
+            }
+            wait_until(bg, &bg->flush_cv, next_tick_ms - now_ms);
+        }
         struct flush_entry *e = bg->head;
         if (!e) break;
         bg->flushing = true;

@@ -22,6 +22,7 @@
 #include "storage/table.h"
 
 #define STORE_BG_COMPACTORS_MAX 64
+#define STORE_BG_TICK_MS 1000
 
 struct store_bg_config {
     uint32_t compactors;        /* 0: no background compaction */
@@ -29,6 +30,9 @@ struct store_bg_config {
     bool incremental_backups;   /* link each flushed SSTable into backups/ */
     /* Called on the flush thread when a retired memtable of `bytes` is released. */
     void (*released_cb)(void *arg, size_t bytes);
+    /* Called about every STORE_BG_TICK_MS on the flush thread while it is idle, with no lock
+       held (periodic flushes: memtable_flush_period_in_ms). May be NULL. */
+    void (*tick_cb)(void *arg);
     void *arg;
 };
 

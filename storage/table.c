@@ -41,6 +41,7 @@ struct table {
     char *dir;
     pthread_mutex_t write_mu;
     struct memtable *active; /* write_mu; one reference of its own */
+    _Atomic int64_t active_since_ms; /* when active was made (monotonic clock) */
     struct table_schema *schema; /* write_mu; the schema new memtables get */
     bool replaying;
     store_pos replay_last;  /* position of the last replayed record */
@@ -198,6 +199,7 @@ static int open_sstables(struct table *t, struct table_schema *s, struct errmsg 
     qsort(v->ssts, live, sizeof *v->ssts, gen_desc);
     atomic_store(&t->next_gen, (max_gen > floor ? max_gen : floor) + 1);
     t->active = memtable_create(s);
+    atomic_store(&t->active_since_ms, clock_mono_ms());
     v->mems[0] = memtable_ref(t->active);
     t->view = v;
     return rc;
@@ -349,6 +351,11 @@ size_t table_active_bytes(struct table *t)
     return n;
 }
 
+int64_t table_active_age_ms(struct table *t)
+{
+    return clock_mono_ms() - atomic_load(&t->active_since_ms);
+}
+
 bool table_switch(struct table *t, struct table_flush_job *job)
 {
     pthread_mutex_lock(&t->write_mu);
@@ -360,6 +367,7 @@ bool table_switch(struct table *t, struct table_flush_job *job)
     job->bound = t->replaying ? t->replay_last : (t->cl ? commitlog_position(t->cl) : 0);
     job->mem = t->active;
     t->active = memtable_create(t->schema);
+    atomic_store(&t->active_since_ms, clock_mono_ms());
     pthread_mutex_lock(&t->view_mu);
     job->epoch = t->epoch;
     struct table_view *nv = view_copy(t->view, t->schema, 1, 0);
@@ -471,6 +479,7 @@ int table_truncate(struct table *t, int64_t *released_bytes, struct errmsg *em)
     }
     struct memtable *old_active = t->active;
     t->active = memtable_create(t->schema);
+    atomic_store(&t->active_since_ms, clock_mono_ms());
     if (pos > t->replay_bound) t->replay_bound = pos;
     pthread_mutex_lock(&t->view_mu);
     t->epoch++;

@@ -102,6 +102,8 @@ void table_drop_files(struct table *t);
 
 /* Bytes of the active memtable (for choosing what to flush under memory pressure). */
 size_t table_active_bytes(struct table *t);
+/* How long the active memtable has existed, in ms (memtable_flush_period_in_ms). */
+int64_t table_active_age_ms(struct table *t);
 uint32_t table_next_generation(struct table *t);
 /* Statistics (memtables, SSTables, counters). */
 void table_get_stats(struct table *t, struct table_stats *out);

@@ -694,3 +694,20 @@ Test(store, commitlog_space_limit_flushes_tables)
     cr_expect_geq(ts.flushes, 2u);
     sfx_fini(&f);
 }
+
+Test(store, memtable_flush_period_flushes_idle_memtables)
+{
+    struct sfx f;
+    sfx_init(&f);
+    ((struct table_schema *)f.s)->opts.memtable_flush_period_in_ms = 300;
+    put(&f, "a", 1, 10, 1, true);
+    struct table_stats ts = stats(&f);
+    for (int64_t deadline = clock_mono_ms() + 5000; ts.flushes == 0 && clock_mono_ms() < deadline;) {
+        usleep(20000); /* polling the stats, bounded by the deadline */
+        ts = stats(&f);
+    }
+    cr_expect_eq(ts.flushes, 1u, "the memtable was flushed by its period alone");
+    cr_expect_eq(ts.live_sstables, 1u);
+    cr_expect_str_eq(read_key(&f, "a"), "a:[1=1]");
+    sfx_fini(&f);
+}
