@@ -2,10 +2,12 @@
  * sstable: immutable sorted files of one table (Cassandra's SSTable, "big" format in spirit).
  *
  * Components, in <table dir>/rb-<generation>-big-<Component>: Data.db (partitions in token
- * order, split into lz4-compressed, CRC32C-checked chunks), Index.db (partition key -> data
- * offset, in checked blocks), Summary.db (first key of each index block, loaded at open),
- * Filter.db (bloom filter), Statistics.db (timestamps, tombstone counts, min/max clustering,
- * commit-log bound, key range), TOC.txt (the component list). A writer writes every component
+ * order, split into lz4-compressed, CRC32C-checked chunks), CompressionInfo.db (where each
+ * chunk starts), Index.db (partition key -> data offset, in checked blocks), Summary.db (first
+ * key of each index block, loaded at open), Filter.db (bloom filter), Statistics.db
+ * (timestamps, tombstone counts, min/max clustering, commit-log bound, key range), TOC.txt
+ * (the component list). Decompressed chunks and index blocks are shared through the
+ * process-wide chunk cache (chunk_cache.h). A writer writes every component
  * under a temporary name, syncs it, and renames only when all are complete; TOC.txt is renamed
  * last, so an SSTable without a TOC is an unfinished one and is deleted at open.
  * Formats: docs/formats.md#sstable.
@@ -50,8 +52,10 @@ struct sstable_writer;
 /* Extra facts a writer records (from a flush: the commit-log bound). */
 struct sstable_write_opts {
     store_pos commitlog_bound;
-    uint64_t expected_partitions; /* sizes the bloom filter */
-    uint64_t max_bytes_per_s;     /* compaction throttle; 0 = none */
+    uint64_t expected_partitions; /* sizes the bloom filter; 0: the writer keeps each key's
+                                     16-byte hash and sizes the filter exactly at finish */
+    uint64_t max_bytes_per_s;     /* this writer's own limit on Data.db bytes written; 0 = none
+                                     (compaction uses a shared compaction_throttle instead) */
 };
 
 int sstable_writer_open(struct vfs *v, const char *table_dir, uint32_t generation,
@@ -86,10 +90,14 @@ int sstable_components(const struct sstable *s, char ***paths, size_t *n);
 /* Bloom filter check: false means the key is certainly absent. */
 bool sstable_may_contain(struct sstable *s, const struct pkey *key);
 /* Opens the partition, or sets *out = NULL if it is not in this SSTable. Raw: tombstones and
-   expired cells are returned as stored. */
+   expired cells are returned as stored. spec (and its slices) must stay valid until the
+   iterator is closed; the iterator holds a reference on s. A reversed read holds at most one
+   64 KiB row block (plus one row) in memory. */
 int sstable_open_partition(struct sstable *s, const struct pkey *key, const struct rows_spec *spec,
                            struct part_iter **out, struct errmsg *em);
-/* Iterates the partitions whose token is in r. */
+/* Iterates the partitions whose token is in r, in (token, key) order; holds a reference on s.
+   Errors found after opening (next/open) are logged with the file and offset and returned as
+   ERR_CORRUPT, as range_iter has no message channel. */
 int sstable_scan(struct sstable *s, const struct token_range *r, struct range_iter **out,
                  struct errmsg *em);
 
