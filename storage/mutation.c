@@ -224,6 +224,20 @@ int mutation_validate(const struct partition_update *u, const struct table_schem
     return 0;
 }
 
+int mutation_validate_clustering(const struct partition_update *u, const struct table_schema *s,
+                                 struct errmsg *em)
+{
+    int rc;
+    for (uint32_t i = 0; i < u->nrts; i++)
+        if ((rc = validate_rt(s, &u->rts[i], em)) < 0) return rc;
+    for (uint32_t i = 0; i < u->nrows; i++)
+        if ((rc = clustering_validate(s, u->rows[i].ck, u->rows[i].ck_len, false, em)) < 0)
+            return rc;
+    if (u->static_row && u->static_row->ck_len)
+        return errmsg_set(em, ERR_INVALID, "malformed static row");
+    return 0;
+}
+
 static size_t row_data_size(const struct row *r)
 {
     size_t n = r->ck_len;

@@ -47,6 +47,11 @@ int mutation_decode(const uint8_t *p, size_t len, struct arena *a, struct partit
    value types, sorted rows. */
 int mutation_validate(const struct partition_update *u, const struct table_schema *s,
                       struct errmsg *em);
+/* The part of mutation_validate that ordering depends on: every clustering and bound has the
+   table's shape and valid values. Commit-log replay uses it, so a record holding a column that
+   was dropped since is still applied (its cells are filtered on read). */
+int mutation_validate_clustering(const struct partition_update *u, const struct table_schema *s,
+                                 struct errmsg *em);
 /* Bytes the update occupies (keys, values, paths), for memtable and mutation-size limits. */
 size_t mutation_data_size(const struct partition_update *u);
 

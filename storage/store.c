@@ -449,6 +449,11 @@ static int replay_cb(void *arg, const struct uuid *id, const uint8_t *rec, size_
     int err = mutation_decode(rec, len, &rc->arena, &u, &em);
     if (err == 0 && uuid_cmp_bytes(&u.table_id, id) != 0)
         err = errmsg_set(&em, ERR_CORRUPT, "record for another table");
+    if (err == 0) { /* the memtable orders by clustering: check shapes against the schema */
+        struct table_view *v = table_view_get(t);
+        if (mutation_validate_clustering(&u, v->schema, &em) < 0) err = ERR_CORRUPT;
+        table_view_unref(v);
+    }
     int64_t delta = 0;
     int applied = err == 0 ? table_replay(t, &u, pos, &delta) : 0;
     table_unref(t);
