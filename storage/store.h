@@ -124,6 +124,11 @@ enum read_visit {
  * cells. A row passed to row() is valid only during the call; its cells are live, merged
  * and have tombstones and TTLs applied. A partition with neither live rows nor a live static row
  * is not reported (partition_start is called lazily).
+ * partition_end follows every partition_start, unless a callback returned READ_STOP: after that
+ * nothing more is called. With rows.static_only, partition_start is called for each partition
+ * with a live static row or at least one live row, and row() never (SELECT DISTINCT). A resumed
+ * partition whose static row was already returned (resume_static_done) is reported only if it
+ * has more rows.
  */
 struct read_visitor {
     int (*partition_start)(void *arg, const struct pkey *key, const struct row *static_row);
