@@ -130,6 +130,7 @@ void merge_row_versions(const struct row *const *rows, size_t n, struct merge_sc
 /* ---- partition merge ---- */
 
 #define MERGE_INLINE_SOURCES 4
+#define MERGE_RT_NORMALIZE_MAX 256
 
 struct merge_src {
     struct part_iter *it;
@@ -302,6 +303,36 @@ static int rt_cmp_end_desc(const void *a, const void *b, void *ctx)
     return c ? c : bound_cmp(ctx, &y->range.start, &x->range.start);
 }
 
+/* True if a lies within b and b's deletion is at least as new: a changes nothing. */
+static bool covered_by(const struct table_schema *s, const struct range_tombstone *a,
+                       const struct range_tombstone *b)
+{
+    return !deletion_supersedes(a->del, b->del) &&
+           bound_cmp(s, &b->range.start, &a->range.start) <= 0 &&
+           bound_cmp(s, &a->range.end, &b->range.end) <= 0;
+}
+
+/*
+ * Drops the tombstones another one covers (Cassandra normalises overlapping range tombstones;
+ * dropping the covered ones is the part that keeps a repeated "DELETE ... WHERE c < x" from
+ * piling up through compactions). Quadratic, so only for lists up to MERGE_RT_NORMALIZE_MAX.
+ */
+static uint32_t drop_covered(const struct table_schema *s, struct range_tombstone *rts,
+                             uint32_t n)
+{
+    if (n < 2 || n > MERGE_RT_NORMALIZE_MAX) return n;
+    bool drop[MERGE_RT_NORMALIZE_MAX] = {false};
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < n && !drop[i]; j++)
+            /* of two equivalent ones (each covers the other) the later goes */
+            drop[i] = j != i && !drop[j] && covered_by(s, &rts[i], &rts[j]) &&
+                      !(j > i && covered_by(s, &rts[j], &rts[i]));
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!drop[i]) rts[w++] = rts[i];
+    return w;
+}
+
 /* Gathers the sources' range tombstones that are not empty and not shadowed by pdel, sorted by
    start, identical ranges folded into the newest deletion. */
 static void collect_rts(struct merge_iter *m)
@@ -330,6 +361,7 @@ static void collect_rts(struct merge_iter *m)
         }
         m->rts[w++] = m->rts[i];
     }
+    w = drop_covered(s, m->rts, w);
     m->nrts = w;
     m->active = xmalloc((w ? w : 1) * sizeof *m->active);
     /* the header copy, in start order: raw output leaves out what may be purged */

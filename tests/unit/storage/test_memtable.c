@@ -442,3 +442,35 @@ Test(memtable, reader_beside_writer_sees_complete_rows_in_order)
     cr_expect_str_neq(read_str(&f, 1, "k", &ALL, 0), "");
     fx_fini(&f);
 }
+
+Test(merge, covered_range_tombstones_are_dropped)
+{
+    struct fx f;
+    fx_init(&f, 1, NULL);
+    struct partition_update u = rowtest_update(&f.a, f.s, "k", NULL, 0);
+    struct range_tombstone rts[4] = {
+        {{{NULL, 0, BOUND_INCL_START}, rowtest_bound(&f.a, BOUND_EXCL_END, 1, 3)}, {10, 1}},
+        {{{NULL, 0, BOUND_INCL_START}, rowtest_bound(&f.a, BOUND_EXCL_END, 1, 5)}, {11, 1}},
+        {{{NULL, 0, BOUND_INCL_START}, rowtest_bound(&f.a, BOUND_EXCL_END, 1, 7)}, {12, 1}},
+        /* narrower but newer: stays */
+        {{rowtest_bound(&f.a, BOUND_INCL_START, 1, 1), rowtest_bound(&f.a, BOUND_INCL_END, 1, 2)},
+         {13, 1}},
+    };
+    for (int i = 0; i < 4; i++) { /* one per memtable write, two memtables */
+        u.rts = &rts[i];
+        u.nrts = 1;
+        memtable_apply(f.m[i % 2], &u);
+    }
+    struct pkey k = {.token = murmur3_token("k", 1), .key = (const uint8_t *)"k", .len = 1};
+    struct part_iter *its[2];
+    cr_assert_eq(memtable_open_partition(f.m[0], &k, &ALL, &its[0]), 0);
+    cr_assert_eq(memtable_open_partition(f.m[1], &k, &ALL, &its[1]), 0);
+    struct merge_opts o = {.schema = f.s, .mode = MERGE_RAW};
+    struct part_iter *m;
+    cr_assert_eq(merge_open(&o, its, 2, &m), 0);
+    cr_assert_eq(m->nrts, 2u);
+    cr_expect_eq(m->rts[0].del.ts_us, 12, "the widest, newest tombstone");
+    cr_expect_eq(m->rts[1].del.ts_us, 13);
+    part_iter_close(m);
+    fx_fini(&f);
+}
