@@ -111,6 +111,7 @@ struct commitlog_stats {
     uint32_t segments;     /* segment files in use (the preallocated spare not counted) */
     store_pos written_pos; /* just past the last append */
     store_pos synced_pos;  /* everything before it is on disk (also in periodic mode) */
+    bool is_spare_ready;   /* the next segment is preallocated (else an append makes one) */
 };
 void commitlog_get_stats(struct commitlog *cl, struct commitlog_stats *out);
 

@@ -2,14 +2,15 @@
  * commitlog_int: the commit log's private state, shared by its three files (libuv's internal.h
  * pattern; nothing outside storage/commitlog*.c includes this):
  *   commitlog.c         open/close, append, segments (switch, spare, deletion), flush marks
- *   commitlog_sync.c    the sync thread, durability waits and callbacks (group commit)
+ *   commitlog_sync.c    the sync thread, durability waits and callbacks (group commit), and the
+ *                       allocator thread that keeps a zero-filled spare segment ready
  *   commitlog_replay.c  validation of existing segments at open, and replay
  * Cross-file functions are named commitlog__*.
  *
  * Locking: one mutex (mu) guards everything below except the fields marked otherwise. Appends
  * write to the file while holding mu (so records are contiguous and in position order, and a
- * process kill leaves at most one torn record at the tail); fsync and segment preallocation run
- * on the sync thread without mu.
+ * process kill leaves at most one torn record at the tail); fsync runs on the sync thread and
+ * segment preallocation on the allocator thread, both without mu.
  *
  * Positions: synced_pos <= written_pos; everything before synced_pos is durable. A segment is
  * deletable only when it holds no unflushed table data, is not the active one, is fully synced
@@ -58,14 +59,17 @@ struct commitlog {
     char *dir;
     struct vfs *vfs;
     pthread_mutex_t mu;
-    pthread_cond_t sync_cv; /* wakes the sync thread */
-    pthread_cond_t done_cv; /* wakes durability waiters */
+    pthread_cond_t sync_cv;  /* wakes the sync thread */
+    pthread_cond_t done_cv;  /* wakes durability waiters */
+    pthread_cond_t alloc_cv; /* wakes the allocator thread */
     pthread_t thread;
+    pthread_t alloc_thread;
     bool is_thread_started;
+    bool is_alloc_started;
 
     struct cl_segment *segs; /* every segment file we know, by id (active included) */
     struct cl_segment *active;
-    struct cl_segment *spare; /* preallocated, header synced; not in segs yet */
+    struct cl_segment *spare; /* preallocated and zero-filled; not in segs yet */
     uint32_t next_id;
     uint8_t *wbuf; /* record assembly buffer (appends hold mu) */
     size_t wbuf_cap;
@@ -78,8 +82,15 @@ struct commitlog {
     bool is_stopping;
     bool is_thread_done; /* the sync thread has exited: nothing will become durable */
     bool is_replay_done;
-    int64_t last_sync_ms;
-    int64_t spare_retry_ms;
+    int64_t last_sync_ns;   /* when the last sync round started */
+    int64_t spare_retry_ns; /* no spare: when to try preallocating one again */
+    /* Batch-mode gathering: demands (waits, callbacks) are counted as they arrive; after a
+       round, the next one waits (bounded) until as many have arrived as the last one covered. */
+    uint64_t arrivals;
+    uint64_t round_start_arrivals;
+    uint64_t gather_base;
+    uint64_t gather_need;
+    int64_t gather_deadline_ns;
 
     struct cl_callback *cbs;
     size_t cbs_len;
@@ -97,13 +108,14 @@ void commitlog__collect_garbage(struct commitlog *cl);
 /* Records that table_id has data up to end in seg. Called with mu held (or before threads). */
 void commitlog__mark(struct cl_segment *seg, const struct uuid *table_id, store_pos end);
 void commitlog__segment_free(struct cl_segment *seg);
-/* Creates, preallocates and heads a new segment file (no fsync: the sync thread's fsync of the
-   segment covers the header too). A spare gets a .spare name, so that a spare left behind by a
-   crash is never mistaken for a segment of the log; switching to it renames it. */
+/* Creates, preallocates (posix_fallocate: a full disk fails here) and heads a new segment file.
+   A spare is also zero-filled and synced, and gets a .spare name, so that a spare left behind
+   by a crash is never mistaken for a segment of the log; switching to it renames it. An inline
+   segment is not synced here: the sync thread's fsync of it covers the header too. */
 int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
                               struct cl_segment **out);
 
-/* commitlog_sync.c */
+/* commitlog_sync.c: starts/stops the sync thread and the allocator thread. */
 int commitlog__sync_start(struct commitlog *cl);
 void commitlog__sync_stop(struct commitlog *cl);
 

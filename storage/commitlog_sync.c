@@ -5,15 +5,19 @@
  * Writers never fsync. One thread does every fdatasync and wakes everyone its sync covered:
  *   periodic  a sync at most period_ms after data became pending; writers never wait.
  *   batch     a sync as soon as someone waits; writers arriving during an fsync are covered by
- *             the next one, so N concurrent writers share about one fsync per round (group
- *             commit without added latency).
+ *             the next one, so N concurrent writers share one fsync per round. Gathering: the
+ *             writers a round covered come back (append, wait) just after it; without care the
+ *             next round starts with only those that arrived during the fsync, and the writers
+ *             split into two halves taking turns. So after a round the next one waits until as
+ *             many demands arrived as the round covered (a lone writer: at once), but never
+ *             longer than the last fsync took, capped at GATHER_MAX_NS.
  *   group     like batch, but at most one sync starts per group_window_ms, so under load each
  *             fsync gathers everything appended during the window.
  * A round: note target = written_pos, collect the segments holding bytes after synced_pos, drop
  * the mutex, sync the directory (for inline-created segments) and each file in id order, take the
  * mutex, publish synced_pos = target, wake waiters, run callbacks outside the mutex. A failed
  * round sets the sticky sync_error: every waiter and callback not yet covered gets it.
- * Between rounds the thread keeps one preallocated spare segment ready.
+ * A second thread, the allocator, keeps one preallocated, zero-filled spare segment ready.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,26 +31,36 @@
 #include "storage/clseg.h"
 #include "storage/commitlog_int.h"
 
-#define SPARE_RETRY_MS 1000
+#define SPARE_RETRY_NS 1000000000LL
+#define GATHER_MAX_NS 1000000LL
+#define MS_NS 1000000LL
 
+static bool is_gathered(const struct commitlog *cl)
+{
+    return cl->arrivals - cl->gather_base >= cl->gather_need;
+}
+
+/* Whether a sync round is due now; otherwise *deadline (ns) is when to look again. */
 static bool sync_due(struct commitlog *cl, int64_t now, int64_t *deadline)
 {
     bool pending = cl->written_pos > cl->synced_pos && !cl->sync_error;
     enum commitlog_sync mode = cl->cfg.sync_mode;
     if (!pending) {
-        if (mode == COMMITLOG_SYNC_PERIODIC) *deadline = now + cl->cfg.period_ms;
+        if (mode == COMMITLOG_SYNC_PERIODIC) *deadline = now + cl->cfg.period_ms * MS_NS;
         return false;
     }
     if (cl->force_pos > cl->synced_pos || cl->is_stopping) return true;
+    int64_t at;
     if (mode == COMMITLOG_SYNC_PERIODIC) {
-        int64_t at = cl->last_sync_ms + cl->cfg.period_ms;
-        if (now >= at) return true;
-        *deadline = at;
+        at = cl->last_sync_ns + cl->cfg.period_ms * MS_NS;
+    } else if (cl->want_pos <= cl->synced_pos) {
         return false;
+    } else if (mode == COMMITLOG_SYNC_BATCH) {
+        if (is_gathered(cl)) return true;
+        at = cl->gather_deadline_ns;
+    } else {
+        at = cl->last_sync_ns + cl->cfg.group_window_ms * MS_NS;
     }
-    if (cl->want_pos <= cl->synced_pos) return false;
-    if (mode == COMMITLOG_SYNC_BATCH) return true;
-    int64_t at = cl->last_sync_ms + cl->cfg.group_window_ms;
     if (now >= at) return true;
     *deadline = at;
     return false;
@@ -98,7 +112,9 @@ static void do_sync(struct commitlog *cl, int64_t now)
         cl->sync_segs[n++] = s;
         needs_dir_sync |= s->needs_dir_sync;
     }
-    cl->last_sync_ms = now;
+    cl->last_sync_ns = now;
+    uint64_t covered = cl->arrivals - cl->round_start_arrivals;
+    cl->round_start_arrivals = cl->arrivals;
     pthread_mutex_unlock(&cl->mu);
     /* The segments stay alive: deletion needs them fully synced, and only we advance that. */
     int64_t t0 = clock_mono_ns();
@@ -109,6 +125,9 @@ static void do_sync(struct commitlog *cl, int64_t now)
     pthread_mutex_lock(&cl->mu);
     cl->stats.syncs++;
     cl->stats.sync_ns += (uint64_t)(t1 - t0);
+    cl->gather_base = cl->arrivals;
+    cl->gather_need = covered;
+    cl->gather_deadline_ns = t1 + (t1 - t0 < GATHER_MAX_NS ? t1 - t0 : GATHER_MAX_NS);
     if (rc == 0) {
         if (target > cl->synced_pos) cl->synced_pos = target;
         for (size_t i = 0; i < n; i++)
@@ -126,7 +145,7 @@ static void do_sync(struct commitlog *cl, int64_t now)
 static void make_spare(struct commitlog *cl, int64_t now)
 {
     if (cl->next_id == UINT32_MAX) {
-        cl->spare_retry_ms = INT64_MAX;
+        cl->spare_retry_ns = INT64_MAX;
         return;
     }
     uint32_t id = cl->next_id++;
@@ -139,7 +158,7 @@ static void make_spare(struct commitlog *cl, int64_t now)
         if (log_limit_allow(&lim, 60000))
             log_warn("commitlog", "cannot preallocate a segment dir=%s err=%s", cl->dir,
                      err_name(rc));
-        cl->spare_retry_ms = now + SPARE_RETRY_MS;
+        cl->spare_retry_ns = now + SPARE_RETRY_NS;
         return;
     }
     /* An append may have created a newer segment inline meanwhile: ids must stay ordered. */
@@ -157,14 +176,15 @@ static void make_spare(struct commitlog *cl, int64_t now)
     pthread_mutex_lock(&cl->mu);
 }
 
-static void wait_until(struct commitlog *cl, int64_t deadline_ms)
+static void wait_until(struct commitlog *cl, pthread_cond_t *cv, int64_t deadline_ns)
 {
-    if (deadline_ms == INT64_MAX) {
-        pthread_cond_wait(&cl->sync_cv, &cl->mu);
+    if (deadline_ns == INT64_MAX) {
+        pthread_cond_wait(cv, &cl->mu);
         return;
     }
-    struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
-    pthread_cond_timedwait(&cl->sync_cv, &cl->mu, &ts);
+    struct timespec ts = {.tv_sec = deadline_ns / 1000000000LL,
+                          .tv_nsec = deadline_ns % 1000000000LL};
+    pthread_cond_timedwait(cv, &cl->mu, &ts);
 }
 
 static void *sync_main(void *arg)
@@ -172,19 +192,32 @@ static void *sync_main(void *arg)
     struct commitlog *cl = arg;
     pthread_mutex_lock(&cl->mu);
     for (;;) {
-        int64_t now = clock_mono_ms();
+        int64_t now = clock_mono_ns();
         int64_t deadline = INT64_MAX;
         if (sync_due(cl, now, &deadline)) {
             do_sync(cl, now);
             continue;
         }
         if (cl->is_stopping) break;
-        if (!cl->spare && now >= cl->spare_retry_ms) {
+        wait_until(cl, &cl->sync_cv, deadline);
+    }
+    pthread_mutex_unlock(&cl->mu);
+    return NULL;
+}
+
+/* The allocator thread (Cassandra's COMMIT-LOG-ALLOCATOR): keeps one spare segment ready, so
+   its zero-filling never delays a sync round. */
+static void *alloc_main(void *arg)
+{
+    struct commitlog *cl = arg;
+    pthread_mutex_lock(&cl->mu);
+    while (!cl->is_stopping) {
+        int64_t now = clock_mono_ns();
+        if (!cl->spare && now >= cl->spare_retry_ns) {
             make_spare(cl, now);
             continue;
         }
-        if (!cl->spare && cl->spare_retry_ms < deadline) deadline = cl->spare_retry_ms;
-        wait_until(cl, deadline);
+        wait_until(cl, &cl->alloc_cv, cl->spare ? INT64_MAX : cl->spare_retry_ns);
     }
     pthread_mutex_unlock(&cl->mu);
     return NULL;
@@ -195,6 +228,9 @@ int commitlog__sync_start(struct commitlog *cl)
     int rc = pthread_create(&cl->thread, NULL, sync_main, cl);
     if (rc) return -rc;
     cl->is_thread_started = true;
+    rc = pthread_create(&cl->alloc_thread, NULL, alloc_main, cl);
+    if (rc) return -rc;
+    cl->is_alloc_started = true;
     return 0;
 }
 
@@ -203,8 +239,11 @@ void commitlog__sync_stop(struct commitlog *cl)
     pthread_mutex_lock(&cl->mu);
     cl->is_stopping = true;
     pthread_cond_signal(&cl->sync_cv);
+    pthread_cond_signal(&cl->alloc_cv);
     pthread_mutex_unlock(&cl->mu);
     if (cl->is_thread_started) pthread_join(cl->thread, NULL);
+    if (cl->is_alloc_started) pthread_join(cl->alloc_thread, NULL);
+    cl->is_thread_started = cl->is_alloc_started = false;
     pthread_mutex_lock(&cl->mu);
     cl->is_thread_done = true;
     pthread_cond_broadcast(&cl->done_cv);
@@ -214,11 +253,15 @@ void commitlog__sync_stop(struct commitlog *cl)
 
 /* ---- waiting ---- */
 
+/* Records a demand for pos to become durable. Called with mu held. */
 static void want(struct commitlog *cl, store_pos pos)
 {
-    if (cl->want_pos >= pos) return;
-    cl->want_pos = pos;
-    pthread_cond_signal(&cl->sync_cv);
+    if (pos <= cl->synced_pos) return;
+    cl->arrivals++;
+    bool is_wake = cl->want_pos < pos || (cl->cfg.sync_mode == COMMITLOG_SYNC_BATCH &&
+                                          cl->arrivals - cl->gather_base == cl->gather_need);
+    if (cl->want_pos < pos) cl->want_pos = pos;
+    if (is_wake) pthread_cond_signal(&cl->sync_cv);
 }
 
 /* Waits for synced_pos >= pos. Called with mu held. */

@@ -236,18 +236,22 @@ Test(commitlog_damage, unsynced_records_with_a_hole_are_cut_not_corrupt)
 
 /* ---- write faults ---- */
 
-/* Appends record 0 and waits until the sync thread has written the next spare's header, so
-   the only commit-log writes after this are appends. */
-static void settle_spare(struct commitlog *cl)
+/* Appends record 0 and waits for it, so the segment in use exists; after this the only writes
+   to .log files are appends (no switch happens in these tests' 1 MiB segments). */
+static void settle(struct commitlog *cl)
 {
-    struct vfs_fault_counts n0, n;
-    vfs_fault_get_counts(fault, &n0);
     cr_assert_eq(commitlog_wait(cl, clutil_append(cl, 0, 0, 250)), 0);
-    int64_t deadline = clock_mono_ms() + 5000;
+}
+
+/* Waits until the allocator thread has a spare ready. */
+static void wait_spare(struct commitlog *cl)
+{
+    struct commitlog_stats st;
+    int64_t deadline = clock_mono_ms() + 10000;
     do {
-        vfs_fault_get_counts(fault, &n);
-    } while (n.writes < n0.writes + 2 && clock_mono_ms() < deadline);
-    cr_assert_eq(n.writes, n0.writes + 2, "record 0 and the next spare's header");
+        commitlog_get_stats(cl, &st);
+    } while (!st.is_spare_ready && clock_mono_ms() < deadline);
+    cr_assert(st.is_spare_ready);
 }
 
 struct write_fault_case {
@@ -264,10 +268,10 @@ Test(commitlog_damage, failed_append_loses_nothing_acknowledged)
         for (int is_last = 0; is_last < 2; is_last++) {
             char *d = tutil_mkdtemp("clwrite");
             struct commitlog *cl = open_faulty(d, COMMITLOG_SYNC_BATCH, 1 << 20);
-            settle_spare(cl);
+            settle(cl);
             struct vfs_fault_config fc = {.write = {.at = 10, .err = cases[c].err},
                                           .is_short_write = cases[c].is_short};
-            strcpy(fc.path_filter, "CommitLog");
+            strcpy(fc.path_filter, ".log");
             vfs_fault_set(fault, &fc);
             int n = is_last ? 10 : 40;
             uint32_t acked = 1;
@@ -327,6 +331,7 @@ Test(commitlog_damage, disk_full_fails_appends_until_space_returns)
 Test(commitlog_damage, preallocation_enospc_fails_the_switching_append)
 {
     struct commitlog *cl = open_faulty(dir, COMMITLOG_SYNC_BATCH, 4 << 10);
+    wait_spare(cl);
     struct vfs_fault_config fc = {.allocate = {.at = 1, .is_sticky = true, .err = ENOSPC}};
     vfs_fault_set(fault, &fc);
     uint32_t acked = 0;
@@ -337,7 +342,7 @@ Test(commitlog_damage, preallocation_enospc_fails_the_switching_append)
         if (rc == 0) acked++;
     }
     cr_assert_eq(rc, -ENOSPC, "no segment can be preallocated: %s", err_name(rc));
-    cr_assert_gt(acked, 10, "the spare made at open was used first");
+    cr_assert_gt(acked, 10, "the spare made before the disk filled was used first");
     store_pos p;
     cr_assert_eq(clutil_append_rc(cl, 0, acked, 200, &p), -ENOSPC);
     vfs_fault_clear(fault);
