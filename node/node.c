@@ -16,6 +16,7 @@
 #include "node/base/clock.h"
 #include "node/base/log.h"
 #include "node/node_cql.h"
+#include "node/node_schema.h"
 #include "node/node_store.h"
 #include "node/version.h"
 
@@ -30,6 +31,7 @@ struct node_phase {
    between "store" and "replay"; the CQL server, gossip and the admin API come after "replay". */
 static const struct node_phase phases[] = {
     {"store", node_store_open, NULL, node_store_close},
+    {"schema", node_schema_start, NULL, node_schema_close},
     {"replay", node_store_replay, NULL, NULL},
 #if defined(RINGDB_HAVE_EXEC) || defined(RINGDB_CQL_NO_EXEC)
     {"cql", node_cql_start, node_cql_stop, node_cql_close},

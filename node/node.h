@@ -38,6 +38,8 @@ enum node_state {
 
 struct exec;
 struct cql_server;
+struct local_node;
+struct schema_mgr;
 
 /* Embedded by its owner (main.c); fields are read by the phases. */
 struct node {
@@ -45,6 +47,8 @@ struct node {
     const struct config *cfg; /* borrowed: outlives the node */
     const char *config_path;  /* for the start-up log line */
     struct store *store;      /* set by the store phase */
+    struct local_node *local; /* set by the schema phase (node/local.h) */
+    struct schema_mgr *schema; /* set by the schema phase (node/cql/schema_mgr.h) */
     struct exec *exec;        /* set by the executor's phase (node/cql/exec.h) */
     struct cql_server *cql;   /* set by the cql phase (node_cql.h) */
     enum node_state state;

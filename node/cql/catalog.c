@@ -152,6 +152,19 @@ bool catalog_is_system_keyspace_name(const char *name)
     return false;
 }
 
+bool catalog_valid_name(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}
+
 /* ---- the edit ----------------------------------------------------------------------- */
 
 struct ks_draft {

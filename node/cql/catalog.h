@@ -18,6 +18,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "node/base/arena.h"
@@ -89,6 +90,8 @@ const struct cql_type *catalog_udt_lookup(void *ctx, const char *keyspace, const
 bool catalog_is_local_system_keyspace(const char *name);
 /* Any of the seven system keyspaces (DESCRIBE SCHEMA leaves them out). */
 bool catalog_is_system_keyspace_name(const char *name);
+/* [A-Za-z0-9_]{1,max}: keyspace, table and index names. */
+bool catalog_valid_name(const char *s, size_t max);
 /* The empty catalog (no keyspace), refs = 1. */
 struct catalog *catalog_new_empty(void);
 

@@ -134,19 +134,6 @@ static int get_map(struct dec *d, const char **keys, const char **vals, uint32_t
     return rc;
 }
 
-static bool valid_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > SCHEMA_NAME_MAX) return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
-            return false;
-    }
-    return true;
-}
-
 static int get_types(struct dec *d, struct catalog_edit *e, const char *ks)
 {
     uint64_t n;
@@ -154,7 +141,7 @@ static int get_types(struct dec *d, struct catalog_edit *e, const char *ks)
     for (uint64_t i = 0; rc == 0 && i < n; i++) {
         const struct cql_type *t;
         if (cql_type_decode(&d->r, &d->arena, &t) < 0 || t->id != CQL_UDT || t->frozen ||
-            strcmp(t->udt_keyspace, ks) != 0 || !valid_name(t->udt_name))
+            strcmp(t->udt_keyspace, ks) != 0 || !catalog_valid_name(t->udt_name, SCHEMA_NAME_MAX))
             return corrupt(d, "bad user type in keyspace %s", ks);
         catalog_edit_put_type(e, t);
     }
@@ -211,7 +198,7 @@ static int get_keyspace(struct dec *d, struct catalog_edit *e)
     uint8_t flags;
     uint32_t nrepl;
     int rc = get_str(d, &name, "keyspace name");
-    if (rc == 0 && !valid_name(name)) rc = corrupt(d, "bad keyspace name %s", name);
+    if (rc == 0 && !catalog_valid_name(name, SCHEMA_NAME_MAX)) rc = corrupt(d, "bad keyspace name %s", name);
     if (rc == 0 && rbuf_u8(&d->r, &flags) < 0) rc = corrupt(d, "truncated keyspace %s", name);
     if (rc == 0) rc = get_map(d, k, v, &nrepl, "replication");
     if (rc != 0) return rc;
