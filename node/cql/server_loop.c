@@ -158,7 +158,7 @@ static void accept_cb(uv_poll_t *p, int status, int events)
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                static struct log_limit lim;
+                static _Thread_local struct log_limit lim;
                 if (log_limit_allow(&lim, 10000))
                     log_warn("cql", "accept failed: %s", strerror(errno));
             }
@@ -167,7 +167,7 @@ static void accept_cb(uv_poll_t *p, int status, int events)
         if (atomic_fetch_add(&s->nconns, 1) >= s->cfg.connections_max) {
             atomic_fetch_sub(&s->nconns, 1);
             close(fd);
-            static struct log_limit lim;
+            static _Thread_local struct log_limit lim;
             if (log_limit_allow(&lim, 10000))
                 log_warn("cql", "connection refused: limit of %u connections reached "
                          "suppressed=%llu", s->cfg.connections_max,

@@ -20,10 +20,10 @@
 static struct cql_server *srv;
 static uv_signal_t sigs[2];
 
+static struct cqlrows_col col = {{"ks", 2}, {"t", 1}, {"value", 5}, NULL};
+
 static void put_prepared(struct cql_request *r)
 {
-    static struct cqlrows_col col = {{"ks", 2}, {"t", 1}, {"value", 5}, NULL};
-    col.type = cql_type_native(CQL_BLOB);
     bool select = r->req->query.len >= 6 && strncasecmp(r->req->query.p, "SELECT", 6) == 0;
     struct cqlresp_prepared p;
     memset(&p, 0, sizeof p);
@@ -43,8 +43,9 @@ static void put_row(struct cql_request *r)
     static const uint8_t value[100];
     struct cqlrows_meta m;
     memset(&m, 0, sizeof m);
-    m.flags = CQLROWS_NO_METADATA;
     m.ncols = 1;
+    if (r->req->params.flags & CQLREQ_FLAG_SKIP_METADATA) m.flags = CQLROWS_NO_METADATA;
+    else m.cols = &col;
     struct cqlrows_writer w;
     cqlrows_begin(&w, &r->body, &m, r->req->version);
     cqlrows_cell(&w, value, sizeof value);
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    col.type = cql_type_native(CQL_BLOB);
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct errmsg em;

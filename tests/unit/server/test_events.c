@@ -130,3 +130,79 @@ Test(server_events, publishing_after_stop_is_harmless)
     cql_server_destroy(srv);
     fake_exec_stop();
 }
+
+static void small_output(struct cql_server_config *c)
+{
+    c->out_bytes_max = 64 * 1024;
+}
+
+/* A registered client that stops reading: once its output queue is over the limit, events
+ * for it are dropped (bounded memory); after it catches up, new events reach it again. */
+Test(server_events, events_for_a_client_that_does_not_read_are_dropped)
+{
+    srv = fake_server_start(small_output);
+    struct tclient t;
+    cr_assert_eq(tclient_connect(&t, cql_server_port(srv)), 0);
+    cr_assert_eq(tclient_handshake(&t, 4, false), 0);
+    static const char *const names[] = {"SCHEMA_CHANGE"};
+    do_register(&t, names, 1);
+    static char query[4200];
+    memset(query, 'p', sizeof query - 1);
+    memcpy(query, "big 4096 ", 9);
+    struct buf frames;
+    buf_init(&frames);
+    enum { N = 4000 };
+    for (int i = 0; i < N; i++) {
+        struct cqlreq q;
+        memset(&q, 0, sizeof q);
+        q.version = 4;
+        q.stream = (int16_t)(i % 30000 + 2);
+        q.opcode = CQLFRAME_OP_QUERY;
+        q.query = cqlwire_str_c(query);
+        q.params.cl = 1;
+        cr_assert_eq(cqlreq_encode(&frames, &q, false, CQLFRAME_BODY_MAX_LIMIT, NULL), 0);
+    }
+    /* Send until the server stops taking requests (it is paused on its full output queue). */
+    size_t sent = 0;
+    unsigned last = 0;
+    int64_t stable_since = tclient_now_ms(), deadline = stable_since + TCLIENT_TIMEOUT_MS;
+    while (tclient_now_ms() - stable_since < 150) {
+        cr_assert_lt(tclient_now_ms(), deadline, "the server never paused");
+        long w = tclient_send_some(&t, frames.data + sent, frames.len - sent);
+        cr_assert_geq(w, 0);
+        sent += (size_t)w;
+        unsigned now = atomic_load(&fake_exec_submitted);
+        if (now != last) {
+            last = now;
+            stable_since = tclient_now_ms();
+        }
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    cr_assert_lt(sent, frames.len);
+    struct cqlevent e;
+    schema_event(&e, "dropped");
+    for (int i = 0; i < 10; i++) cql_events_publish(cql_server_events(srv), &e);
+    /* Catch up: every answer arrives, none of the dropped events does. */
+    int answers = 0;
+    while (answers < N) {
+        if (sent < frames.len) {
+            long w = tclient_send_some(&t, frames.data + sent, frames.len - sent);
+            cr_assert_geq(w, 0);
+            sent += (size_t)w;
+        }
+        struct cqlresp r;
+        cr_assert_eq(tclient_recv(&t, &r, TCLIENT_TIMEOUT_MS), 1);
+        cr_assert_eq(r.opcode, CQLFRAME_OP_RESULT, "no event while the client lagged");
+        answers++;
+    }
+    schema_event(&e, "delivered");
+    cql_events_publish(cql_server_events(srv), &e);
+    struct cqlresp r;
+    cr_assert_eq(tclient_recv(&t, &r, TCLIENT_TIMEOUT_MS), 1);
+    cr_assert_eq(r.opcode, CQLFRAME_OP_EVENT);
+    cr_assert(cqlwire_str_eq(r.event.schema.name, "delivered"));
+    buf_deinit(&frames);
+    tclient_close(&t);
+    fake_server_stop(srv);
+}
