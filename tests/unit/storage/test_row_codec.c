@@ -65,72 +65,83 @@ static void expect_rows_equal(const struct row *a, const struct row *b)
     }
 }
 
+/* A schema, the sample row and its encoding. */
+struct codec_fx {
+    struct arena a;
+    struct rowtest_cols c;
+    struct table_schema *s;
+    struct row r;
+    struct buf b;
+};
+
+static void codec_fx_init(struct codec_fx *f)
+{
+    arena_init(&f->a, 0);
+    f->s = rowtest_schema(2, NULL, &f->c);
+    f->r = sample_row(&f->a, &f->c);
+    buf_init(&f->b);
+    row_encode(&f->r, &f->b);
+}
+
+static void codec_fx_fini(struct codec_fx *f)
+{
+    buf_deinit(&f->b);
+    table_schema_unref(f->s);
+    arena_deinit(&f->a);
+}
+
 Test(row_codec, row_round_trip_and_every_prefix_fails)
 {
-    struct arena a;
-    arena_init(&a, 0);
-    struct rowtest_cols c;
-    struct table_schema *s = rowtest_schema(2, NULL, &c);
-    struct row r = sample_row(&a, &c);
-    struct buf b;
-    buf_init(&b);
-    row_encode(&r, &b);
+    struct codec_fx f;
+    codec_fx_init(&f);
     struct rbuf rb;
-    rbuf_init(&rb, b.data, b.len);
+    rbuf_init(&rb, f.b.data, f.b.len);
     struct row out;
-    cr_assert_eq(row_decode(&rb, &a, &out), 0);
-    cr_expect_eq(rb.pos, b.len);
-    expect_rows_equal(&r, &out);
-    for (size_t n = 0; n < b.len; n++) {
-        rbuf_init(&rb, b.data, n);
-        cr_expect_eq(row_decode(&rb, &a, &out), ERR_CORRUPT, "prefix %zu of %zu", n, b.len);
+    cr_assert_eq(row_decode(&rb, &f.a, &out), 0);
+    cr_expect_eq(rb.pos, f.b.len);
+    expect_rows_equal(&f.r, &out);
+    for (size_t n = 0; n < f.b.len; n++) {
+        rbuf_init(&rb, f.b.data, n);
+        cr_expect_eq(row_decode(&rb, &f.a, &out), ERR_CORRUPT, "prefix %zu of %zu", n, f.b.len);
         cr_expect_eq(rb.pos, 0u, "a failed decode leaves the cursor");
     }
-    buf_deinit(&b);
-    table_schema_unref(s);
-    arena_deinit(&a);
+    codec_fx_fini(&f);
 }
 
 Test(row_codec, rejects_garbage)
 {
-    struct arena a;
-    arena_init(&a, 0);
-    struct rowtest_cols c;
-    struct table_schema *s = rowtest_schema(2, NULL, &c);
-    struct row r = sample_row(&a, &c);
-    struct buf b;
-    buf_init(&b);
-    row_encode(&r, &b);
-    uint8_t *p = b.data;
-    size_t flags_at = 1 + r.ck_len; /* vbytes clustering: 1-byte length here */
+    struct codec_fx f;
+    codec_fx_init(&f);
+    uint8_t *p = f.b.data;
+    size_t flags_at = 1 + f.r.ck_len; /* vbytes clustering: 1-byte length here */
     struct row out;
     struct rbuf rb;
     /* unknown row flag bit */
     p[flags_at] |= 0x80;
-    rbuf_init(&rb, p, b.len);
-    cr_expect_eq(row_decode(&rb, &a, &out), ERR_CORRUPT);
+    rbuf_init(&rb, p, f.b.len);
+    cr_expect_eq(row_decode(&rb, &f.a, &out), ERR_CORRUPT);
     p[flags_at] &= 0x7f;
     /* a clustering whose component length runs past its end */
     p[1] = 0xff;
-    rbuf_init(&rb, p, b.len);
-    cr_expect_eq(row_decode(&rb, &a, &out), ERR_CORRUPT);
+    rbuf_init(&rb, p, f.b.len);
+    cr_expect_eq(row_decode(&rb, &f.a, &out), ERR_CORRUPT);
     p[1] = 0;
     /* unsorted cells: encode the same cell twice */
-    struct row dup = r;
-    struct cell two[2] = {r.cells[0], r.cells[0]};
+    struct row dup = f.r;
+    struct cell two[2] = {f.r.cells[0], f.r.cells[0]};
     dup.cells = two;
     dup.ncells = 2;
-    buf_reset(&b);
-    row_encode(&dup, &b);
-    rbuf_init(&rb, b.data, b.len);
-    cr_expect_eq(row_decode(&rb, &a, &out), ERR_CORRUPT);
+    buf_reset(&f.b);
+    row_encode(&dup, &f.b);
+    rbuf_init(&rb, f.b.data, f.b.len);
+    cr_expect_eq(row_decode(&rb, &f.a, &out), ERR_CORRUPT);
     /* a huge cell count */
-    buf_reset(&b);
-    buf_put_vbytes(&b, NULL, 0);
-    buf_put_u8(&b, 0);
-    buf_put_varint(&b, 1u << 30);
-    rbuf_init(&rb, b.data, b.len);
-    cr_expect_eq(row_decode(&rb, &a, &out), ERR_CORRUPT);
+    buf_reset(&f.b);
+    buf_put_vbytes(&f.b, NULL, 0);
+    buf_put_u8(&f.b, 0);
+    buf_put_varint(&f.b, 1u << 30);
+    rbuf_init(&rb, f.b.data, f.b.len);
+    cr_expect_eq(row_decode(&rb, &f.a, &out), ERR_CORRUPT);
     /* random bytes never crash and never claim more than they have */
     uint32_t x = 12345;
     for (int round = 0; round < 2000; round++) {
@@ -140,11 +151,9 @@ Test(row_codec, rejects_garbage)
             junk[i] = (uint8_t)(x >> 16);
         }
         rbuf_init(&rb, junk, sizeof junk);
-        if (row_decode(&rb, &a, &out) == 0) cr_expect_leq(rb.pos, sizeof junk);
+        if (row_decode(&rb, &f.a, &out) == 0) cr_expect_leq(rb.pos, sizeof junk);
     }
-    buf_deinit(&b);
-    table_schema_unref(s);
-    arena_deinit(&a);
+    codec_fx_fini(&f);
 }
 
 Test(row_codec, range_tombstone_round_trip)
