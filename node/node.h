@@ -37,6 +37,7 @@ enum node_state {
 };
 
 struct exec;
+struct auth;
 struct cql_server;
 struct local_node;
 struct schema_mgr;
@@ -50,6 +51,7 @@ struct node {
     struct local_node *local; /* set by the schema phase (node/local.h) */
     struct schema_mgr *schema; /* set by the schema phase (node/cql/schema_mgr.h) */
     struct exec *exec;        /* set by the executor's phase (node/cql/exec.h) */
+    struct auth *auth;        /* set by the authenticator's phase (node/cql/auth.h); NULL: none */
     struct cql_server *cql;   /* set by the cql phase (node_cql.h) */
     enum node_state state;
     int64_t created_ns; /* clock_mono_ns at node_init: start-up time is measured from it */

@@ -49,7 +49,6 @@ static void server_config(const struct node *n, struct cql_server_config *c)
     c->connections_max = connections_max();
     uint64_t fmax = cfg->native_transport_max_frame_size_bytes;
     c->frame_body_max = (uint32_t)(fmax > CQLFRAME_BODY_MAX_LIMIT ? CQLFRAME_BODY_MAX_LIMIT : fmax);
-    c->auth = NULL; /* AllowAllAuthenticator */
     c->submit = submit;
     c->submit_ctx = n->exec;
 }
@@ -57,14 +56,19 @@ static void server_config(const struct node *n, struct cql_server_config *c)
 int node_cql_start(struct node *n, struct errmsg *em)
 {
 #ifdef RINGDB_HAVE_EXEC
-    if (!n->exec) return errmsg_set(em, ERR_CONFIG, "cql server: no executor (its phase must run first)");
+    if (!n->exec)
+        return errmsg_set(em, ERR_SERVER,
+                          "cql server: node/cql/exec.c is built but no phase before \"cql\" created "
+                          "the executor (node->exec): add the executor's phase in node.c");
 #endif
-    if (n->cfg->authenticator != CONFIG_AUTH_ALLOW_ALL)
+    bool password = n->cfg->authenticator != CONFIG_AUTH_ALLOW_ALL;
+    if (password && !n->auth)
         return errmsg_set(em, ERR_CONFIG,
                           "authenticator: PasswordAuthenticator is not available in this build; "
                           "use AllowAllAuthenticator");
     struct cql_server_config c;
     server_config(n, &c);
+    c.auth = password ? n->auth : NULL;
     int rc = cql_server_create(&c, &n->loop, &n->cql, em);
     if (rc != 0) return rc;
 #ifdef RINGDB_HAVE_EXEC

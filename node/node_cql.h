@@ -8,6 +8,9 @@
  *   stop   (on the loop) stops listening, closes connections; in-flight requests still finish
  *   close  (after the loop ended) joins the other loops and frees the server
  *
+ * Authentication: AllowAllAuthenticator gives the server no authenticator (READY after
+ * STARTUP); PasswordAuthenticator needs node->auth, made by the authenticator's phase.
+ *
  * Build: the phase is in node.c's table when the executor exists (RINGDB_HAVE_EXEC, set by
  * CMake when node/cql/exec.c is there) or when RINGDB_CQL_NO_EXEC is on: that option is for
  * protocol tests before the executor lands, and then every statement is refused with a

@@ -31,6 +31,7 @@ static bool paused(const struct cql_conn *c)
 {
     if (c->closing || c->close_after_flush || c->auth_pending) return true;
     if (!c->throw_on_overload && c->inflight >= cfg_of(c)->inflight_max) return true;
+    if (c->inflight_bytes >= cfg_of(c)->inflight_bytes_max) return true;
     return conn_out_bytes(c) >= cfg_of(c)->out_bytes_max;
 }
 

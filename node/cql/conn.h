@@ -5,7 +5,8 @@
  * Frame loop: every complete frame is handed to conn_msg_dispatch (conn_msg.c) in arrival
  * order; requests then run concurrently and answer out of order by stream id. The loop pauses
  * (and reading stops, so the kernel's buffers push back on the client) while
- *   - inflight >= inflight_max (requests handed to the executor and not yet answered),
+ *   - inflight >= inflight_max (requests handed to the executor and not yet answered), or
+ *     their frames hold inflight_bytes_max bytes or more,
  *   - queued output >= out_bytes_max (a slow reader),
  *   - an authentication check or its failure delay is pending (the handshake is serial),
  *   - the connection is closing;
@@ -56,6 +57,7 @@ struct cql_conn {
     bool throw_on_overload; /* STARTUP THROW_ON_OVERLOAD=true: Overloaded instead of waiting */
     uint8_t event_mask;     /* 1 << enum cqlevent_type, from REGISTER */
     uint32_t inflight;      /* requests + auth checks not yet answered */
+    size_t inflight_bytes;  /* frame bytes of the requests in flight */
     struct buf out;         /* queued frames, not yet handed to the socket */
     struct buf wbuf;        /* bytes owned by wreq while writing */
     uv_write_t wreq;

@@ -25,6 +25,7 @@ struct conn_req {
     struct cql_conn *conn;
     struct arena arena;
     struct cqlreq req;
+    size_t bytes; /* its frame, counted in conn->inflight_bytes */
     int16_t stream;
     uint8_t version;
 };
@@ -317,6 +318,7 @@ static void request_done(struct cql_request *r, int status)
         if (status == 0) put_result(c, q);
         else put_error(c, q, status);
     }
+    c->inflight_bytes -= q->bytes;
     buf_deinit(&r->body);
     arena_deinit(&q->arena);
     free(q);
@@ -340,6 +342,7 @@ static void on_request(struct cql_conn *c, const struct cqlframe *f)
         return;
     }
     q->conn = c;
+    q->bytes = CQLFRAME_HEADER_SIZE + (size_t)f->h.body_len;
     q->stream = f->h.stream;
     q->version = f->h.version;
     struct cql_request *r = &q->r;
@@ -352,6 +355,7 @@ static void on_request(struct cql_conn *c, const struct cqlframe *f)
     buf_init(&r->body);
     errmsg_clear(&r->em);
     c->inflight++;
+    c->inflight_bytes += q->bytes;
     cfg->submit(cfg->submit_ctx, r);
 }
 

@@ -26,6 +26,7 @@ void cql_server_config_default(struct cql_server_config *c)
     c->connections_max = CQL_SERVER_CONNECTIONS_DEFAULT;
     c->frame_body_max = CQLFRAME_BODY_MAX_DEFAULT;
     c->inflight_max = CQL_SERVER_INFLIGHT_DEFAULT;
+    c->inflight_bytes_max = CQL_SERVER_INFLIGHT_BYTES_DEFAULT;
     c->out_bytes_max = CQL_SERVER_OUT_BYTES_DEFAULT;
     c->events_max = CQL_SERVER_EVENTS_DEFAULT;
     c->auth_fail_delay_ms = CQL_SERVER_AUTH_FAIL_DELAY_MS_DEFAULT;
@@ -37,7 +38,8 @@ static int check_config(const struct cql_server_config *c, struct errmsg *em)
     if (c->loops < 1 || c->loops > CQL_SERVER_LOOPS_MAX)
         return errmsg_set(em, ERR_CONFIG, "cql server: loops must be 1..%u, not %u",
                           CQL_SERVER_LOOPS_MAX, c->loops);
-    if (c->connections_max < 1 || c->inflight_max < 1 || c->out_bytes_max < 1 ||
+    if (c->connections_max < 1 || c->inflight_max < 1 || c->inflight_bytes_max < 1 ||
+        c->out_bytes_max < 1 ||
         c->frame_body_max < 1 || c->frame_body_max > CQLFRAME_BODY_MAX_LIMIT)
         return errmsg_set(em, ERR_CONFIG, "cql server: a limit is out of range");
     if (c->auth && (!c->auth->ops || !c->auth->ops->verify || !c->auth->ops->authenticator))

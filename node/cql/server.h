@@ -19,7 +19,8 @@
  * comparison.
  *
  * Limits (all per connection unless noted; see struct cql_server_config): connections per
- * server, frame body size, requests in flight, queued output bytes, queued events. Hitting the
+ * server, frame body size, requests in flight and their bytes, queued output bytes, queued
+ * events. Hitting the
  * in-flight or output limit stops reading from that socket (backpressure) until it drains.
  *
  * Lifecycle: create (listens; loops run) -> stop (any thread; asynchronous: stops accepting,
@@ -46,6 +47,7 @@
 #define CQL_SERVER_LOOPS_MAX EVLOOP_MAX
 #define CQL_SERVER_CONNECTIONS_DEFAULT 2048u
 #define CQL_SERVER_INFLIGHT_DEFAULT 1024u           /* requests per connection */
+#define CQL_SERVER_INFLIGHT_BYTES_DEFAULT (64u << 20) /* their frames, per connection */
 #define CQL_SERVER_OUT_BYTES_DEFAULT (4u << 20)     /* queued output per connection */
 #define CQL_SERVER_EVENTS_DEFAULT 256u              /* events queued per connection */
 #define CQL_SERVER_AUTH_FAIL_DELAY_MS_DEFAULT 200u  /* before ERROR 0x0100 */
@@ -68,6 +70,7 @@ struct cql_server_config {
     uint32_t connections_max; /* for the whole server */
     uint32_t frame_body_max;  /* native_transport_max_frame_size */
     uint32_t inflight_max;    /* per connection; more stops reading */
+    size_t inflight_bytes_max; /* frame bytes of those requests; more stops reading */
     size_t out_bytes_max;     /* queued output per connection; more stops reading */
     uint32_t events_max;      /* queued EVENT frames per connection; more are dropped */
     uint32_t auth_fail_delay_ms;

@@ -159,7 +159,7 @@ static void answer_query(struct cql_request *r, const char *q)
         put_rows(&r->body, q, strlen(q), v);
         later(r, 0, clock_mono_ms() + strtol(q + 6, NULL, 10));
         return;
-    } else if (strcmp(q, "hold") == 0) {
+    } else if (strncmp(q, "hold", 4) == 0) {
         cqlresp_put_void(&r->body);
         later(r, 0, -1);
         return;

@@ -5,7 +5,7 @@
  *   "echo X"     Rows with the cell "echo X"   "error"    ERROR Invalid "fake error"
  *   "warn"       Void with one warning          "big N"    Rows, one cell of N bytes
  *   "sleep N"    Rows with the cell "sleep N", answered after N ms from another thread
- *   "hold"       Void, answered when fake_exec_release() is called (from another thread)
+ *   "hold..."    Void, answered when fake_exec_release() is called (from another thread)
  * PREPARE answers a Prepared with id "fakeid"; EXECUTE and BATCH answer Void.
  * Thread rule: submit runs on the server's loops; the worker thread posts completions back.
  */

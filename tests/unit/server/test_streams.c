@@ -174,6 +174,34 @@ Test(server_streams, inflight_limit_applies_backpressure)
     fake_server_stop(srv);
 }
 
+static void few_inflight_bytes(struct cql_server_config *c)
+{
+    c->inflight_bytes_max = 10 * 1024;
+}
+
+/* The frames of requests in flight are bounded too: ~4 KB requests against a 10 KB budget. */
+Test(server_streams, inflight_bytes_limit_applies_backpressure)
+{
+    srv = fake_server_start(few_inflight_bytes);
+    connect_ready(false);
+    static char query[4096];
+    memset(query, ' ', sizeof query - 1);
+    memcpy(query, "hold", 4);
+    for (int i = 0; i < 8; i++) cr_assert_eq(tclient_query(&cl, (int16_t)i, query), 0);
+    cr_assert(wait_count(&fake_exec_submitted, 3, TCLIENT_TIMEOUT_MS));
+    struct timespec ts = {0, 100000000}; /* a negative check: nothing more may arrive */
+    nanosleep(&ts, NULL);
+    cr_assert_eq(atomic_load(&fake_exec_submitted), 3);
+    for (int done = 0; done < 8; done++) {
+        fake_exec_release();
+        struct cqlresp r;
+        cr_assert_eq(tclient_recv(&cl, &r, TCLIENT_TIMEOUT_MS), 1);
+        cr_assert_eq(r.opcode, CQLFRAME_OP_RESULT);
+    }
+    tclient_close(&cl);
+    fake_server_stop(srv);
+}
+
 /* With STARTUP THROW_ON_OVERLOAD=true (Cassandra 4.1), the extra requests get Overloaded. */
 Test(server_streams, throw_on_overload_answers_overloaded)
 {
