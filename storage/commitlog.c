@@ -241,17 +241,21 @@ static uint32_t newest_id(const struct commitlog *cl)
     return id; /* not the spare's: a spare file is deleted at the next open */
 }
 
-static bool is_deletable(const struct commitlog *cl, const struct cl_segment *s, uint32_t newest)
+static bool is_deletable(struct commitlog *cl, const struct cl_segment *s, uint32_t newest)
 {
     if (s == cl->active || s->marks_len > 0 || s->id == newest) return false;
     if (s->is_old) return s->is_replayed;
-    return clseg_pos(s->id, s->write_off) <= cl->synced_pos;
+    if (clseg_pos(s->id, s->write_off) <= cl->synced_pos) return true;
+    cl->is_gc_pending = true; /* clean but not yet synced: retried after the next sync round */
+    return false;
 }
 
 void commitlog__collect_garbage(struct commitlog *cl)
 {
     struct cl_segment *dead = NULL;
     pthread_mutex_lock(&cl->mu);
+    cl->is_gc_pending = false;
+    cl->gc_synced_pos = cl->synced_pos;
     uint32_t newest = newest_id(cl);
     struct cl_segment **pp = &cl->segs;
     while (*pp) {

@@ -82,8 +82,10 @@ struct commitlog {
     bool is_stopping;
     bool is_thread_done; /* the sync thread has exited: nothing will become durable */
     bool is_replay_done;
-    int64_t last_sync_ns;   /* when the last sync round started */
-    int64_t spare_retry_ns; /* no spare: when to try preallocating one again */
+    bool is_gc_pending;      /* a clean segment waits to be synced before it can go */
+    store_pos gc_synced_pos; /* synced_pos when garbage was last collected */
+    int64_t last_sync_ns;    /* when the last sync round started */
+    int64_t spare_retry_ns;  /* no spare: when to try preallocating one again */
     /* Batch-mode gathering: demands (waits, callbacks) are counted as they arrive; after a
        round, the next one waits (bounded) until as many have arrived as the last one covered. */
     uint64_t arrivals;
@@ -103,7 +105,8 @@ struct commitlog {
 
 /* commitlog.c */
 char *commitlog__segment_path(const struct commitlog *cl, uint32_t id);
-/* Deletes the segments that nothing needs any more. Takes mu itself. */
+/* Deletes the segments that nothing needs any more. Takes mu itself. A clean segment that is
+   not fully synced yet is left for the allocator thread to collect after a later sync round. */
 void commitlog__collect_garbage(struct commitlog *cl);
 /* Records that table_id has data up to end in seg. Called with mu held (or before threads). */
 void commitlog__mark(struct cl_segment *seg, const struct uuid *table_id, store_pos end);

@@ -130,6 +130,7 @@ static void do_sync(struct commitlog *cl, int64_t now)
     cl->gather_deadline_ns = t1 + (t1 - t0 < GATHER_MAX_NS ? t1 - t0 : GATHER_MAX_NS);
     if (rc == 0) {
         if (target > cl->synced_pos) cl->synced_pos = target;
+        if (cl->is_gc_pending) pthread_cond_signal(&cl->alloc_cv);
         for (size_t i = 0; i < n; i++)
             cl->sync_segs[i]->needs_dir_sync = false;
     } else if (!cl->sync_error) {
@@ -206,7 +207,7 @@ static void *sync_main(void *arg)
 }
 
 /* The allocator thread (Cassandra's COMMIT-LOG-ALLOCATOR): keeps one spare segment ready, so
-   its zero-filling never delays a sync round. */
+   its zero-filling never delays a sync round, and deletes clean segments once they are synced. */
 static void *alloc_main(void *arg)
 {
     struct commitlog *cl = arg;
@@ -215,6 +216,12 @@ static void *alloc_main(void *arg)
         int64_t now = clock_mono_ns();
         if (!cl->spare && now >= cl->spare_retry_ns) {
             make_spare(cl, now);
+            continue;
+        }
+        if (cl->is_gc_pending && cl->synced_pos > cl->gc_synced_pos) {
+            pthread_mutex_unlock(&cl->mu);
+            commitlog__collect_garbage(cl);
+            pthread_mutex_lock(&cl->mu);
             continue;
         }
         wait_until(cl, &cl->alloc_cv, cl->spare ? INT64_MAX : cl->spare_retry_ns);

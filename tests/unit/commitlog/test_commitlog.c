@@ -295,3 +295,22 @@ Test(commitlog, periodic_mode_acks_at_once_and_syncs_in_the_background)
     cr_assert_gt(st.syncs, st0.syncs, "the sync thread synced within the period");
     commitlog_close(cl);
 }
+
+Test(commitlog, flushed_segments_not_yet_synced_go_after_the_next_sync)
+{
+    struct commitlog *cl = clutil_open(dir, COMMITLOG_SYNC_PERIODIC, 4 << 10, NULL, false);
+    struct clutil_replay r = {.skip_table = -1};
+    cr_assert_eq(clutil_replay(cl, &r), 0);
+    store_pos last = 0;
+    for (uint32_t i = 0; i < 200; i++) last = clutil_append(cl, 0, i, 200);
+    struct uuid t;
+    clutil_table_id(0, &t);
+    int before = count_segments();
+    cr_assert_gt(before, 8);
+    commitlog_mark_flushed(cl, &t, last); /* most are not synced yet in periodic mode */
+    int64_t deadline = clock_mono_ms() + 10000;
+    while (count_segments() > 3 && clock_mono_ms() < deadline) continue;
+    cr_assert_leq(count_segments(), 3, "segments=%d: collected once synced", count_segments());
+    commitlog_close(cl);
+    clutil_replay_free(&r);
+}
