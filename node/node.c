@@ -15,6 +15,7 @@
 #include "node/base/assert.h"
 #include "node/base/clock.h"
 #include "node/base/log.h"
+#include "node/node_auth.h"
 #include "node/node_cql.h"
 #include "node/node_schema.h"
 #include "node/node_store.h"
@@ -33,6 +34,7 @@ static const struct node_phase phases[] = {
     {"store", node_store_open, NULL, node_store_close},
     {"schema", node_schema_start, NULL, node_schema_close},
     {"replay", node_store_replay, NULL, NULL},
+    {"auth", node_auth_start, NULL, node_auth_close},
 #if defined(RINGDB_HAVE_EXEC) || defined(RINGDB_CQL_NO_EXEC)
     {"cql", node_cql_start, node_cql_stop, node_cql_close},
 #endif

@@ -41,6 +41,7 @@ struct auth;
 struct cql_server;
 struct local_node;
 struct schema_mgr;
+struct auth_mgr;
 
 /* Embedded by its owner (main.c); fields are read by the phases. */
 struct node {
@@ -50,8 +51,10 @@ struct node {
     struct store *store;      /* set by the store phase */
     struct local_node *local; /* set by the schema phase (node/local.h) */
     struct schema_mgr *schema; /* set by the schema phase (node/cql/schema_mgr.h) */
+    struct auth_mgr *auth_mgr; /* set by the auth phase (node_auth.h): roles, role statements */
     struct exec *exec;        /* set by the executor's phase (node/cql/exec.h) */
-    struct auth *auth;        /* set by the authenticator's phase (node/cql/auth.h); NULL: none */
+    struct auth *auth;        /* set by the auth phase (node_auth.h): the authenticator the
+                                 server uses; NULL for AllowAllAuthenticator */
     struct cql_server *cql;   /* set by the cql phase (node_cql.h) */
     enum node_state state;
     int64_t created_ns; /* clock_mono_ns at node_init: start-up time is measured from it */

@@ -59,6 +59,7 @@ struct schema_mgr;
 struct local_node;
 struct coordinator;
 struct auth;
+struct auth_mgr;
 struct cql_events;
 
 /* Everything the executor needs from the node; borrowed, all outlive the executor. */
@@ -69,6 +70,9 @@ struct exec_env {
     struct local_node *local;    /* node/local.h */
     struct coordinator *coord;   /* replication/coordinator.h */
     struct auth *auth;           /* node/cql/auth.h; NULL = AllowAllAuthenticator */
+    struct auth_mgr *auth_mgr;   /* node/cql/auth_mgr.h: role and permission statements go to
+                                    auth_stmt_execute (node/cql/auth_stmt.h); NULL when the
+                                    node has no auth phase */
     struct cql_events *events;   /* node/cql/events.h; may be set later (exec_set_events) */
 };
 
