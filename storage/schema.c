@@ -297,9 +297,17 @@ static int validate_columns(const struct table_schema *s, int *npk, int *nck, st
     return 0;
 }
 
+/* SELECT * order (TableMetadata.allColumnsInSelectOrder): partition key and clustering by
+   position, then static columns, then regular columns, each group by name. */
 static int kind_rank(enum column_kind k)
 {
-    return k == COLUMN_PARTITION_KEY ? 0 : k == COLUMN_CLUSTERING ? 1 : 2;
+    switch (k) {
+    case COLUMN_PARTITION_KEY: return 0;
+    case COLUMN_CLUSTERING: return 1;
+    case COLUMN_STATIC: return 2;
+    case COLUMN_REGULAR: return 3;
+    }
+    return 3;
 }
 
 static int cmp_column(const void *pa, const void *pb)
@@ -308,6 +316,7 @@ static int cmp_column(const void *pa, const void *pb)
     int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
     if (ra != rb) return ra - rb;
     if (ra < 2 && a->position != b->position) return a->position - b->position;
+    /* Cassandra orders names by their UTF-8 bytes; strcmp compares unsigned chars. */
     return strcmp(a->name, b->name);
 }
 

@@ -4,8 +4,9 @@
  * Columns have a stable numeric id, assigned at creation and never reused within the table
  * (cells on disk carry the id, so ALTER TABLE ADD/DROP never rewrites data; cells of a dropped
  * column are ignored on read, as Cassandra filters them by dropped_time). Column order follows
- * Cassandra: partition key columns by position, clustering columns by position, then static and
- * regular columns sorted by name.
+ * Cassandra's SELECT * order: partition key columns by position, clustering columns by position,
+ * then static columns, then regular columns, each group sorted by name. (DESCRIBE prints the
+ * "create order", which also puts simple columns before multi-cell ones: schema_cql.c.)
  *
  * Lifecycle: table_schema_new() gives a builder; add columns, set options, then
  * table_schema_finish() validates and freezes it. After finish a schema is immutable and

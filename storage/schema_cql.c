@@ -98,6 +98,31 @@ static void put_key_list(struct buf *out, const struct table_schema *s, uint16_t
     }
 }
 
+/*
+ * Cassandra's "create order" (TableMetadata.allColumnsInCreateOrder): partition key, clustering,
+ * then static columns and regular columns, each simple ones (frozen included) before complex
+ * (multi-cell) ones, by name within a group. SELECT * uses a different, globally alphabetical
+ * order, which is the order of s->columns.
+ */
+static bool in_create_group(const struct column_def *c, int group)
+{
+    enum column_kind kind = group < 2 ? COLUMN_STATIC : COLUMN_REGULAR;
+    bool complex = group % 2 == 1;
+    return c->kind == kind && cql_type_is_multicell(c->type) == complex;
+}
+
+static void put_column(struct buf *out, const struct column_def *c, bool single, bool last)
+{
+    put_s(out, "    ");
+    cql_ident_append(out, c->name);
+    buf_put_u8(out, ' ');
+    cql_type_format(c->type, out);
+    if (c->kind == COLUMN_STATIC) put_s(out, " static");
+    if (single && c->kind == COLUMN_PARTITION_KEY) put_s(out, " PRIMARY KEY");
+    if (!single || !last) buf_put_u8(out, ',');
+    buf_put_u8(out, '\n');
+}
+
 void table_schema_format_cql(const struct table_schema *s, struct buf *out)
 {
     ASSERT(s->finished);
@@ -107,17 +132,14 @@ void table_schema_format_cql(const struct table_schema *s, struct buf *out)
     cql_ident_append(out, s->name);
     put_s(out, " (\n");
     bool single = s->npk == 1 && s->nck == 0;
-    for (uint16_t i = 0; i < s->ncolumns; i++) {
-        const struct column_def *c = &s->columns[i];
-        put_s(out, "    ");
-        cql_ident_append(out, c->name);
-        buf_put_u8(out, ' ');
-        cql_type_format(c->type, out);
-        if (c->kind == COLUMN_STATIC) put_s(out, " static");
-        if (single && c->kind == COLUMN_PARTITION_KEY) put_s(out, " PRIMARY KEY");
-        if (!single || i + 1 < s->ncolumns) buf_put_u8(out, ',');
-        buf_put_u8(out, '\n');
-    }
+    uint16_t keys = (uint16_t)(s->npk + s->nck), printed = 0;
+    for (uint16_t i = 0; i < keys; i++)
+        put_column(out, &s->columns[i], single, ++printed == s->ncolumns);
+    for (int group = 0; group < 4; group++)
+        for (uint16_t i = keys; i < s->ncolumns; i++)
+            if (in_create_group(&s->columns[i], group))
+                put_column(out, &s->columns[i], single, ++printed == s->ncolumns);
+    ASSERT(printed == s->ncolumns);
     if (!single) {
         put_s(out, "    PRIMARY KEY (");
         if (s->npk > 1) buf_put_u8(out, '(');

@@ -69,6 +69,34 @@ Test(schema_cql, single_column_primary_key)
     arena_deinit(&a);
 }
 
+Test(schema_cql, create_order_puts_simple_before_multicell)
+{
+    struct arena a;
+    arena_init(&a, 0);
+    struct uuid id = {{0}};
+    struct table_schema *s = table_schema_new("ks", "t", &id);
+    add(s, &a, "k", COLUMN_PARTITION_KEY, 0, false, "int");
+    add(s, &a, "c", COLUMN_CLUSTERING, 0, false, "int");
+    add(s, &a, "a", COLUMN_REGULAR, -1, false, "list<int>");
+    add(s, &a, "b", COLUMN_REGULAR, -1, false, "int");
+    add(s, &a, "z", COLUMN_STATIC, -1, false, "set<text>");
+    add(s, &a, "y", COLUMN_STATIC, -1, false, "text");
+    /* Cassandra: statics (simple, then multi-cell) before regulars (simple, then multi-cell). */
+    expect_cql(s, "CREATE TABLE ks.t (\n"
+                  "    k int,\n"
+                  "    c int,\n"
+                  "    y text static,\n"
+                  "    z set<text> static,\n"
+                  "    b int,\n"
+                  "    a list<int>,\n"
+                  "    PRIMARY KEY (k, c)\n"
+                  ") WITH CLUSTERING ORDER BY (c ASC)\n" DEFAULT_OPTIONS);
+    static const char *select_order[] = {"k", "c", "y", "z", "a", "b"};
+    for (int i = 0; i < 6; i++) cr_assert_str_eq(s->columns[i].name, select_order[i]);
+    table_schema_unref(s);
+    arena_deinit(&a);
+}
+
 Test(schema_cql, compound_key_static_order_and_quoting)
 {
     struct arena a;
@@ -95,9 +123,9 @@ Test(schema_cql, compound_key_static_order_and_quoting)
                   "    day date,\n"
                   "    ts timeuuid,\n"
                   "    \"select\" int,\n"
+                  "    s text static,\n"
                   "    \"Body\" text,\n"
                   "    addr frozen<address>,\n"
-                  "    s text static,\n"
                   "    t frozen<tuple<int, text>>,\n"
                   "    v map<text, frozen<list<int>>>,\n"
                   "    PRIMARY KEY ((id, day), ts, \"select\")\n"
