@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "node/base/be.h"
@@ -129,26 +130,29 @@ void clutil_reopen_replay(const char *dir, bool ignore_errors, struct clutil_rep
     commitlog_close(cl);
 }
 
-static char log_path[512];
+static int log_fd = -1;
 
 void clutil_log_capture(void)
 {
     const char *base = getenv("TMPDIR");
-    snprintf(log_path, sizeof log_path, "%s/ringdb-cltest-log-XXXXXX",
-             base && *base ? base : "/tmp");
-    int fd = mkstemp(log_path);
-    cr_assert_geq(fd, 0);
-    log_set_fd(fd);
+    char path[512];
+    snprintf(path, sizeof path, "%s/ringdb-cltest-log-XXXXXX", base && *base ? base : "/tmp");
+    log_fd = mkstemp(path);
+    cr_assert_geq(log_fd, 0);
+    unlink(path); /* read back through the descriptor; nothing is left behind */
+    log_set_fd(log_fd);
 }
 
 int clutil_log_count(const char *s)
 {
-    uint8_t *buf = NULL;
-    long n = tutil_read_file(log_path, &buf);
-    if (n < 0) return -1;
+    struct stat st;
+    if (log_fd < 0 || fstat(log_fd, &st) < 0) return -1;
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    ssize_t n = pread(log_fd, buf, (size_t)st.st_size, 0);
+    if (n < 0) n = 0;
     buf[n] = '\0';
     int count = 0;
-    for (const char *p = (const char *)buf; (p = strstr(p, s)) != NULL; p += strlen(s))
+    for (const char *p = buf; (p = strstr(p, s)) != NULL; p += strlen(s))
         count++;
     free(buf);
     return count;

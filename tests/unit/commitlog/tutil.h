@@ -7,7 +7,7 @@
 
 /* A fresh directory under $TMPDIR (or /tmp); returns a malloc'd path. */
 char *tutil_mkdtemp(const char *tag);
-/* Removes dir and everything in it (one level of files, as the tests create), frees it. */
+/* Removes dir and everything under it, and frees the string. */
 void tutil_rmtree(char *dir);
 /* Joins dir and name into a malloc'd path. */
 char *tutil_path(const char *dir, const char *name);
