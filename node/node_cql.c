@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include "node/base/log.h"
+#include "node/cql/schema_mgr.h"
 #include "node/cql/server.h"
 #include "node/node.h"
 
@@ -71,6 +72,7 @@ int node_cql_start(struct node *n, struct errmsg *em)
     c.auth = password ? n->auth : NULL;
     int rc = cql_server_create(&c, &n->loop, &n->cql, em);
     if (rc != 0) return rc;
+    if (n->schema) schema_mgr_set_events(n->schema, cql_server_events(n->cql));
 #ifdef RINGDB_HAVE_EXEC
     exec_set_events(n->exec, cql_server_events(n->cql));
 #else
@@ -87,6 +89,7 @@ void node_cql_stop(struct node *n)
 void node_cql_close(struct node *n)
 {
     if (!n->cql) return;
+    if (n->schema) schema_mgr_set_events(n->schema, NULL);
 #ifdef RINGDB_HAVE_EXEC
     exec_set_events(n->exec, NULL);
 #endif

@@ -2,7 +2,9 @@
  * node_cql: the node phase of the CQL native protocol server (node/cql/server.h), after the
  * store and the executor: maps the config (rpc_address, native_transport_port,
  * native_transport_max_threads, native_transport_max_frame_size, authenticator) to the server,
- * hands statements to the executor (n->exec), and gives the executor the event publisher.
+ * hands statements to the executor (n->exec), and gives the executor and the schema manager
+ * the event publisher (taken back at close, before the server is freed; publishing after the
+ * stop is a no-op, and DDL completions that publish are in-flight requests the stop waits for).
  *
  *   start  creates the server: loop 0 is the node's loop, loops 1..N-1 get threads; listens
  *   stop   (on the loop) stops listening, closes connections; in-flight requests still finish
