@@ -1,8 +1,11 @@
 /*
- * chunk_cache: see chunk_cache.h. Each shard: a mutex, a power-of-two bucket array of hash
- * chains (grown when the load passes 1) and a doubly linked LRU list with the most recently
- * used entry at its head. Invariant: a resident chunk is in exactly one shard's table and LRU
- * list and holds one reference for the cache; used_bytes is the sum of charge() over them.
+ * chunk_cache: see chunk_cache.h. Each shard: a mutex, an open-addressing table (linear
+ * probing, power-of-two size, load at most 1/2, backward-shift deletion) whose slots hold the
+ * key inline, so a lookup compares keys without touching chunk memory (a chunk is a separate
+ * 16 KiB allocation: touching its header costs a cache and often a TLB miss), and a doubly
+ * linked LRU list with the newest entry at its head. Invariant: a resident chunk is in exactly
+ * one shard's table and LRU list and holds one reference for the cache; used_bytes is the sum
+ * of charge() over them.
  */
 #include "storage/chunk_cache.h"
 
@@ -13,12 +16,18 @@
 #include "node/base/assert.h"
 #include "node/base/mem.h"
 
-#define SHARD_BUCKETS_MIN 64
+#define SHARD_SLOTS_MIN 64
+
+struct slot {
+    uint64_t file_id;
+    uint64_t off;
+    struct chunk *ch; /* NULL: empty */
+};
 
 struct shard {
     pthread_mutex_t mu;
-    struct chunk **buckets;
-    size_t nbuckets; /* power of two */
+    struct slot *slots;
+    size_t nslots; /* power of two, at least twice n */
     size_t n;
     struct chunk *head, *tail; /* LRU: head most recent */
     uint64_t used_bytes;
@@ -57,8 +66,8 @@ struct chunk_cache *chunk_cache_create(uint64_t capacity_bytes)
     for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
         struct shard *s = &c->shards[i];
         pthread_mutex_init(&s->mu, NULL);
-        s->nbuckets = SHARD_BUCKETS_MIN;
-        s->buckets = xcalloc(s->nbuckets, sizeof *s->buckets);
+        s->nslots = SHARD_SLOTS_MIN;
+        s->slots = xcalloc(s->nslots, sizeof *s->slots);
         s->capacity_bytes = capacity_bytes / CHUNK_CACHE_SHARDS;
     }
     return c;
@@ -75,7 +84,7 @@ void chunk_cache_destroy(struct chunk_cache *c)
             chunk_unref(ch);
             ch = next;
         }
-        free(s->buckets);
+        free(s->slots);
         pthread_mutex_destroy(&s->mu);
     }
     free(c);
@@ -139,39 +148,52 @@ static void lru_push_head(struct shard *s, struct chunk *ch)
     if (!s->tail) s->tail = ch;
 }
 
-static struct chunk **find_slot(struct shard *s, uint64_t h, uint64_t file_id, uint64_t off)
+/* The slot holding (file_id, off), or the empty slot where it would go. */
+static size_t find_slot(const struct shard *s, uint64_t h, uint64_t file_id, uint64_t off)
 {
-    struct chunk **pp = &s->buckets[h & (s->nbuckets - 1)];
-    while (*pp && !((*pp)->file_id == file_id && (*pp)->off == off)) pp = &(*pp)->hnext;
-    return pp;
+    size_t mask = s->nslots - 1, i = h & mask;
+    while (s->slots[i].ch && !(s->slots[i].file_id == file_id && s->slots[i].off == off))
+        i = (i + 1) & mask;
+    return i;
 }
 
 static void grow(struct shard *s)
 {
-    size_t nb = s->nbuckets * 2;
-    struct chunk **b = xcalloc(nb, sizeof *b);
-    for (size_t i = 0; i < s->nbuckets; i++) {
-        struct chunk *ch = s->buckets[i];
-        while (ch) {
-            struct chunk *next = ch->hnext;
-            size_t j = hash_of(ch->file_id, ch->off) & (nb - 1);
-            ch->hnext = b[j];
-            b[j] = ch;
-            ch = next;
-        }
+    struct slot *old = s->slots;
+    size_t nold = s->nslots;
+    s->nslots = nold * 2;
+    s->slots = xcalloc(s->nslots, sizeof *s->slots);
+    for (size_t i = 0; i < nold; i++) {
+        if (!old[i].ch) continue;
+        size_t j = find_slot(s, hash_of(old[i].file_id, old[i].off), old[i].file_id, old[i].off);
+        s->slots[j] = old[i];
     }
-    free(s->buckets);
-    s->buckets = b;
-    s->nbuckets = nb;
+    free(old);
+}
+
+/* Empties slot i, moving later members of its probe run back so every run stays unbroken. */
+static void slot_delete(struct shard *s, size_t i)
+{
+    size_t mask = s->nslots - 1, j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (!s->slots[j].ch) break;
+        size_t home = hash_of(s->slots[j].file_id, s->slots[j].off) & mask;
+        /* Move j back to i unless its home lies cyclically in (i, j]. */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays) continue;
+        s->slots[i] = s->slots[j];
+        i = j;
+    }
+    s->slots[i] = (struct slot){0, 0, NULL};
 }
 
 /* Removes a resident chunk; returns it so the caller drops the cache's reference unlocked. */
 static struct chunk *remove_locked(struct shard *s, struct chunk *ch)
 {
-    struct chunk **pp = find_slot(s, hash_of(ch->file_id, ch->off), ch->file_id, ch->off);
-    ASSERT(*pp == ch);
-    *pp = ch->hnext;
-    ch->hnext = NULL;
+    size_t i = find_slot(s, hash_of(ch->file_id, ch->off), ch->file_id, ch->off);
+    ASSERT(s->slots[i].ch == ch);
+    slot_delete(s, i);
     lru_unlink(s, ch);
     s->n--;
     s->used_bytes -= charge(ch);
@@ -213,7 +235,7 @@ struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64
     uint64_t h = hash_of(file_id, off);
     struct shard *s = shard_of(c, h);
     pthread_mutex_lock(&s->mu);
-    struct chunk *ch = *find_slot(s, h, file_id, off);
+    struct chunk *ch = s->slots[find_slot(s, h, file_id, off)].ch;
     if (ch) {
         atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
         ch->referenced = true;
@@ -234,9 +256,9 @@ struct chunk *chunk_cache_insert(struct chunk_cache *c, uint64_t file_id, uint64
     ch->file_id = file_id;
     ch->off = off;
     pthread_mutex_lock(&s->mu);
-    struct chunk **pp = find_slot(s, h, file_id, off);
-    if (*pp) {
-        struct chunk *existing = *pp;
+    size_t i = find_slot(s, h, file_id, off);
+    if (s->slots[i].ch) {
+        struct chunk *existing = s->slots[i].ch;
         atomic_fetch_add_explicit(&existing->refs, 1, memory_order_relaxed);
         pthread_mutex_unlock(&s->mu);
         chunk_unref(ch);
@@ -244,12 +266,12 @@ struct chunk *chunk_cache_insert(struct chunk_cache *c, uint64_t file_id, uint64
     }
     atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed); /* the cache's */
     ch->hnext = NULL;
-    *pp = ch;
+    s->slots[i] = (struct slot){file_id, off, ch};
     lru_push_head(s, ch);
     s->n++;
     s->used_bytes += charge(ch);
     s->inserts++;
-    if (s->n > s->nbuckets) grow(s);
+    if (s->n * 2 > s->nslots) grow(s);
     struct chunk *victims = evict_locked(s);
     pthread_mutex_unlock(&s->mu);
     release_chain(victims);

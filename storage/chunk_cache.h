@@ -33,7 +33,7 @@ struct chunk {
     uint32_t cap;          /* allocated bytes in data */
     uint64_t file_id;
     uint64_t off;
-    struct chunk *hnext;   /* shard hash chain */
+    struct chunk *hnext;   /* links victims being released after eviction */
     struct chunk *prev, *next; /* shard LRU list (newest at head) */
     bool referenced;           /* hit since it was last considered for eviction */
     _Alignas(16) uint8_t data[];
