@@ -33,6 +33,7 @@ struct sst_part {
     uint32_t nslices;
     bool reversed;
     bool done;
+    bool rows_in_hspan; /* the single segment was read with the header (one cache lookup) */
     struct slice all;
     struct arena hdr;  /* static row, range tombstones, segments */
     struct arena rows; /* decoded rows */
@@ -132,7 +133,15 @@ static int load_next_segment(struct sst_part *it, struct errmsg *em)
     }
     const struct seg *g = &it->segs[it->seg_next];
     it->seg_next += it->reversed ? -1 : 1;
-    int rc = sstable_reader_data(it->s, it->rows_off + g->off, g->len, &it->sspan, em);
+    int rc = 0;
+    if (it->rows_in_hspan) {
+        /* Borrowed: hspan keeps the memory until close. */
+        sstable_span_release(&it->sspan);
+        it->sspan.p = it->hspan.p + (it->rows_off - it->data_off);
+        it->sspan.len = g->len;
+    } else {
+        rc = sstable_reader_data(it->s, it->rows_off + g->off, g->len, &it->sspan, em);
+    }
     bool past_end = false;
     if (rc == 0) rc = select_rows(it, g->off, &past_end, em);
     if (rc < 0) {
@@ -226,10 +235,12 @@ static int read_rts(struct sst_part *it, struct rbuf *r, struct errmsg *em)
 
 static int read_header(struct sst_part *it, const struct sstable_entry *e, struct errmsg *em)
 {
-    int rc = sstable_reader_data(it->s, e->data_off, e->header_len, &it->hspan, em);
+    /* A small partition (no row index) is read whole: header and rows in one span. */
+    uint64_t len = e->header_len + (it->rows_in_hspan ? e->rows_len : 0);
+    int rc = sstable_reader_data(it->s, e->data_off, len, &it->hspan, em);
     if (rc < 0) return rc;
     struct rbuf r;
-    rbuf_init(&r, it->hspan.p, (size_t)it->hspan.len);
+    rbuf_init(&r, it->hspan.p, (size_t)e->header_len);
     const uint8_t *key;
     size_t klen;
     uint8_t flags;
@@ -338,6 +349,7 @@ int sstable_part_open(struct sstable *s, const struct sstable_entry *e,
                       const struct rows_spec *spec, struct part_iter **out, struct errmsg *em)
 {
     struct sst_part *it = part_new(s, e, spec);
+    it->rows_in_hspan = e->ridx_len == 0 && e->rows_len > 0 && !(spec && spec->static_only);
     int rc = read_header(it, e, em);
     it->done = (spec && spec->static_only) || e->rows_len == 0;
     if (rc == 0 && !it->done) rc = read_segments(it, e, em);
