@@ -67,18 +67,23 @@ static int write_components(struct sstable_writer *w, struct buf *b, struct errm
     return write_small(w, SSTABLE_TOC, SSTABLE_TOC_TEXT, strlen(SSTABLE_TOC_TEXT), em);
 }
 
+/* Syncs then closes *f; the file is closed (and *f cleared) whether or not the sync worked. */
+static int sync_close(struct vfile **f)
+{
+    int rc = vfile_sync(*f);
+    int crc = vfile_close(*f);
+    *f = NULL;
+    return rc < 0 ? rc : crc;
+}
+
 static int sync_big(struct sstable_writer *w, struct errmsg *em)
 {
-    int rc = vfile_sync(w->data);
-    if (rc == 0) rc = vfile_close(w->data);
-    w->data = NULL;
+    int rc = sync_close(&w->data);
+    int irc = sync_close(&w->index);
     if (rc < 0)
         return errmsg_set(em, rc, "%s: sync failed: %s", w->tmp[SSTABLE_DATA], strerror(-rc));
-    rc = vfile_sync(w->index);
-    if (rc == 0) rc = vfile_close(w->index);
-    w->index = NULL;
-    if (rc < 0)
-        return errmsg_set(em, rc, "%s: sync failed: %s", w->tmp[SSTABLE_INDEX], strerror(-rc));
+    if (irc < 0)
+        return errmsg_set(em, irc, "%s: sync failed: %s", w->tmp[SSTABLE_INDEX], strerror(-irc));
     return 0;
 }
 
