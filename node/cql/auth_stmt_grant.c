@@ -82,7 +82,9 @@ static int perms_access(struct auth_job *j, const struct auth_resource *res, uin
     return rc;
 }
 
-static int perms_validate(struct auth_job *j, const struct auth_resource *res)
+/* PermissionsManagementStatement.validate; the resource is completed with the session's
+   keyspace here unless checkAccess needed it first (*res_ready). */
+static int perms_validate(struct auth_job *j, struct auth_resource *res, bool res_ready)
 {
     const struct ast_permissions *pm = &j->s->u.perms;
     int rc = auth_stmt_not_anonymous(j);
@@ -90,6 +92,8 @@ static int perms_validate(struct auth_job *j, const struct auth_resource *res)
     if (rc == 0) rc = auth_stmt_role_exists(j, pm->role, &exists);
     if (rc != 0) return rc;
     if (!exists) return errmsg_set(&j->r->em, ERR_INVALID, "Role %s doesn't exist", pm->role);
+    if (!res_ready) rc = auth_resource_from_ast(&pm->resource, j->keyspace, j->a, res, &j->r->em);
+    if (rc != 0) return rc;
     if (res->kind == AST_RES_FUNCTION && strcmp(res->keyspace, "system") == 0)
         return errmsg_set(&j->r->em, ERR_INVALID,
                           "Altering permissions on builtin functions is not supported");
@@ -103,12 +107,17 @@ int auth_stmt_grant_perms(struct auth_job *j)
 {
     const struct ast_permissions *pm = &j->s->u.perms;
     bool is_grant = j->s->kind == AST_GRANT_PERMISSIONS;
+    bool allow_all = auth_mgr_config(j->m)->authorizer == CONFIG_AUTHZ_ALLOW_ALL;
     struct auth_resource res;
-    int rc = auth_resource_from_ast(&pm->resource, j->keyspace, j->a, &res, &j->r->em);
-    if (rc == 0) rc = perms_access(j, &res, pm->perms);
-    if (rc == 0) rc = perms_validate(j, &res);
+    int rc = 0;
+    /* checkAccess (only CassandraAuthorizer checks anything, and it needs the resource) */
+    if (!allow_all) {
+        rc = auth_resource_from_ast(&pm->resource, j->keyspace, j->a, &res, &j->r->em);
+        if (rc == 0) rc = perms_access(j, &res, pm->perms);
+    }
+    if (rc == 0) rc = perms_validate(j, &res, !allow_all);
     if (rc != 0) return rc;
-    if (auth_mgr_config(j->m)->authorizer == CONFIG_AUTHZ_ALLOW_ALL)
+    if (allow_all)
         return errmsg_set(&j->r->em, ERR_INVALID, "%s operation is not supported by "
                                                   "AllowAllAuthorizer",
                           is_grant ? "GRANT" : "REVOKE");

@@ -182,7 +182,8 @@ Test(auth_stmt, anonymous_sessions_under_allow_all)
     static const char *const refused[] = {
         "CREATE ROLE alice", "DROP ROLE nobody", "ALTER ROLE cassandra WITH LOGIN = false",
         "LIST ROLES", "LIST USERS", "GRANT cassandra TO cassandra",
-        "LIST ALL PERMISSIONS", "GRANT SELECT ON ALL KEYSPACES TO cassandra"};
+        "LIST ALL PERMISSIONS", "GRANT SELECT ON ALL KEYSPACES TO cassandra",
+        "GRANT SELECT ON cf TO cassandra"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         afx_fails(&f, ANON, refused[i], ERR_UNAUTHORIZED, NOT_ANON);
     /* checkAccess comes first: the default role exists here too and is a superuser */
