@@ -17,6 +17,7 @@
 #include "node/base/log.h"
 #include "node/node_auth.h"
 #include "node/node_cql.h"
+#include "node/node_exec.h"
 #include "node/node_schema.h"
 #include "node/node_store.h"
 #include "node/version.h"
@@ -35,6 +36,7 @@ static const struct node_phase phases[] = {
     {"schema", node_schema_start, NULL, node_schema_close},
     {"replay", node_store_replay, NULL, NULL},
     {"auth", node_auth_start, NULL, node_auth_close},
+    {"exec", node_exec_start, NULL, node_exec_close},
 #if defined(RINGDB_HAVE_EXEC) || defined(RINGDB_CQL_NO_EXEC)
     {"cql", node_cql_start, node_cql_stop, node_cql_close},
 #endif

@@ -38,6 +38,7 @@ enum node_state {
 
 struct exec;
 struct auth;
+struct coordinator;
 struct cql_server;
 struct local_node;
 struct schema_mgr;
@@ -52,6 +53,7 @@ struct node {
     struct local_node *local; /* set by the schema phase (node/local.h) */
     struct schema_mgr *schema; /* set by the schema phase (node/cql/schema_mgr.h) */
     struct auth_mgr *auth_mgr; /* set by the auth phase (node_auth.h): roles, role statements */
+    struct coordinator *coord; /* set by the executor's phase (replication/coordinator.h) */
     struct exec *exec;        /* set by the executor's phase (node/cql/exec.h) */
     struct auth *auth;        /* set by the auth phase (node_auth.h): the authenticator the
                                  server uses; NULL for AllowAllAuthenticator */

@@ -120,6 +120,7 @@ static const struct cql_type *element_value_type(const struct column_def *col,
                                                  const struct cell *c)
 {
     const struct cql_type *t = col->type;
+    if (!cql_type_is_multicell(t)) return t; /* frozen collections and UDTs: one value */
     switch (t->id) {
     case CQL_LIST: return t->sub[0];
     case CQL_SET: return NULL; /* elements live in the path; the value is empty */
