@@ -79,6 +79,7 @@ static int check_order(struct select_plan *p, const struct table_schema *t, stru
                           "ORDER BY is only supported when the partition key is restricted by an "
                           "EQ or an IN.");
     p->reversed = dir == 1;
+    p->post_order = p->where->pk_in;
     return 0;
 }
 
@@ -107,6 +108,47 @@ static int check_indexes(const struct catalog *c, const struct table_schema *t,
     return 0;
 }
 
+/* GROUP BY: a prefix of the primary key, in order, covering the partition key (a clustering
+   column fixed by EQ may be left out, as Cassandra allows). */
+static int check_group_by(struct select_plan *p, const struct table_schema *t, struct errmsg *em)
+{
+    const struct ast_term_list *g = &p->ast->group_by;
+    uint16_t next = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        const struct ast_term *term = g->items[i];
+        const struct column_def *c =
+            term->kind == AST_T_COLUMN ? table_schema_column(t, term->u.column.name) : NULL;
+        if (term->kind == AST_T_COLUMN && !c)
+            return errmsg_set(em, ERR_INVALID, "Undefined column name %s", term->u.column.name);
+        if (!c || (c->kind != COLUMN_PARTITION_KEY && c->kind != COLUMN_CLUSTERING))
+            return errmsg_set(em, ERR_INVALID,
+                              "Group by is currently only supported on the columns of the PRIMARY "
+                              "KEY, got %s",
+                              c ? c->name : "an expression");
+        uint16_t idx = (uint16_t)(c - t->columns);
+        while (next < idx && next >= t->npk &&
+               restricted_by_eq(p->where, (uint16_t)(next - t->npk)))
+            next++;
+        if (idx != next)
+            return errmsg_set(em, ERR_INVALID,
+                              "Group by currently only support groups of columns following their "
+                              "declared order in the PRIMARY KEY");
+        next++;
+    }
+    if (next < t->npk)
+        return errmsg_set(em, ERR_INVALID,
+                          "Group by currently only support groups of columns following their "
+                          "declared order in the PRIMARY KEY");
+    if (p->ast->distinct)
+        return errmsg_set(em, ERR_INVALID,
+                          "Grouping on DISTINCT queries is not currently supported");
+    if (p->ast->per_partition_limit)
+        return errmsg_set(em, ERR_INVALID,
+                          "PER PARTITION LIMIT with GROUP BY is not supported by ringdb yet");
+    p->ngroup = next;
+    return 0;
+}
+
 static int prepare_limits(struct bind_env *env, struct select_plan *p, const struct stmt *st,
                           struct errmsg *em)
 {
@@ -132,8 +174,6 @@ int select_prepare(struct bind_env *env, const struct catalog *c, const char *ke
     struct select_plan *p = arena_zalloc(env->arena, sizeof *p);
     p->ast = s;
     env->table = t;
-    if (s->group_by.n)
-        return errmsg_set(em, ERR_INVALID, "GROUP BY is not supported by ringdb yet");
     if ((rc = selection_prepare(env, t, s, &p->sel, em))) return rc;
     if ((rc = check_indexes(c, t, s, em))) return rc;
     if ((rc = restrict_prepare(env, t, s->where, s->nwhere, RESTRICT_SELECT, s->allow_filtering,
@@ -144,6 +184,7 @@ int select_prepare(struct bind_env *env, const struct catalog *c, const char *ke
                           "Cannot restrict clustering columns when selecting only static columns");
     if (s->distinct && (rc = check_distinct(p, t, env->arena, em))) return rc;
     if ((rc = check_order(p, t, em))) return rc;
+    if (s->group_by.n && (rc = check_group_by(p, t, em))) return rc;
     if ((rc = prepare_limits(env, p, st, em))) return rc;
     p->static_read = s->distinct;
     /* A partition with only static content is a row when a static column is selected and the

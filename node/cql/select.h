@@ -35,6 +35,8 @@ struct select_plan {
     struct selection *sel;
     struct restrict_plan *where;
     bool reversed;        /* ORDER BY against the clustering order */
+    bool post_order;      /* ORDER BY with IN on the partition key: rows merged afterwards */
+    uint16_t ngroup;      /* GROUP BY: the first ngroup primary key columns (0: none) */
     bool static_read;     /* DISTINCT: one row per partition */
     bool full_partitions; /* static-only partitions are rows (see select.c) */
     struct bind_recv limit_recv, pp_limit_recv;

@@ -16,6 +16,7 @@
 
 #include "node/cql/paging.h"
 #include "node/cql/select.h"
+#include "node/cql/select_order.h"
 #include "node/cql/vtable.h"
 #include "node/local.h"
 #include "ring/partitioner.h"
@@ -43,6 +44,10 @@ struct select_run {
     struct buf last_key, last_ck;
     bool has_last, last_has_ck, last_done;
     bool stopped, has_more;
+    int64_t user_limit; /* post-ordering: LIMIT applies after the merge */
+    bool in_group;      /* GROUP BY: a group is being aggregated */
+    struct buf group_key;
+    struct select_order order;
     int error;
     struct errmsg em;
 };
@@ -87,6 +92,63 @@ static void remember(struct select_run *sr, const struct row *row, bool done)
     sr->has_last = true;
 }
 
+/* Bytes of the first n components of an encoded clustering. */
+static uint32_t ck_prefix_len(const uint8_t *ck, uint32_t len, uint16_t n)
+{
+    uint32_t pos = 0;
+    const uint8_t *v;
+    uint32_t vl;
+    for (uint16_t i = 0; i < n && clustering_next(ck, len, &pos, &v, &vl) == 1; i++) {
+    }
+    return pos;
+}
+
+/* GROUP BY: writes the group being aggregated as one row. */
+static int close_group(struct select_run *sr)
+{
+    int rc = selection_exec_write_aggregate(&sr->sx, &sr->w, &sr->em);
+    sr->in_group = false;
+    if (rc) return fail(sr, rc);
+    sr->page_rows++;
+    sr->limit--;
+    if (sr->p->ngroup == sr->t->npk) sr->last_done = true; /* the group was the partition */
+    if (sr->limit == 0) {
+        sr->stopped = true;
+        return READ_STOP;
+    }
+    return READ_CONTINUE;
+}
+
+/* GROUP BY: adds a row to its group, closing the previous group when the row starts a new one
+   (a page holds page_size groups; the paging state is the last row of the last group). */
+static int group_row(struct select_run *sr, const struct selection_row *r, const struct row *row)
+{
+    uint16_t m = (uint16_t)(sr->p->ngroup - sr->t->npk);
+    uint32_t plen = row && m ? ck_prefix_len(row->ck, row->ck_len, m) : 0;
+    size_t klen = sr->cur_key.len;
+    bool same = sr->in_group && sr->group_key.len == klen + plen &&
+                memcmp(sr->group_key.data, sr->cur_key.data, klen) == 0 &&
+                (plen == 0 || memcmp(sr->group_key.data + klen, row->ck, plen) == 0);
+    if (!same) {
+        if (sr->in_group && close_group(sr) == READ_STOP) return READ_STOP;
+        if (sr->page_rows >= sr->page_size) {
+            sr->has_more = true;
+            sr->stopped = true;
+            return READ_STOP;
+        }
+        buf_reset(&sr->group_key);
+        buf_append(&sr->group_key, sr->cur_key.data, klen);
+        if (plen) buf_append(&sr->group_key, row->ck, plen);
+        sr->in_group = true;
+        selection_exec_reset(&sr->sx);
+    }
+    sr->part_rows++;
+    int rc = selection_exec_add_row(&sr->sx, r, &sr->em);
+    if (rc) return fail(sr, rc);
+    remember(sr, row, false);
+    return READ_CONTINUE;
+}
+
 /* Emits one result row (row NULL: the partition's static-only row). */
 static int emit_row(struct select_run *sr, const struct row *row)
 {
@@ -110,6 +172,7 @@ static int emit_row(struct select_run *sr, const struct row *row)
     if (sr->p->where->nfilters && !restrict_filter_match(sr->p->where, &sr->where, get_col, &r))
         return READ_CONTINUE;
     int rc;
+    if (sr->p->ngroup) return group_row(sr, &r, row);
     if (sr->p->sel->aggregate) {
         sr->part_rows++;
         rc = selection_exec_add_row(&sr->sx, &r, &sr->em);
@@ -126,10 +189,14 @@ static int emit_row(struct select_run *sr, const struct row *row)
         errmsg_set(&sr->em, ERR_INVALID, "The result is too large for one response: use paging");
         return fail(sr, ERR_INVALID);
     }
+    size_t before = sr->w.b->len;
     if ((rc = selection_exec_write_row(&sr->sx, &r, &sr->w, &sr->em))) {
         cqlrows_row_abort(&sr->w);
         return fail(sr, rc);
     }
+    if (sr->p->post_order)
+        select_order_note(&sr->order, before, sr->w.b->len - before, row ? row->ck : NULL,
+                          row ? row->ck_len : 0);
     sr->page_rows++;
     sr->limit--;
     sr->pp_left--;
@@ -200,14 +267,18 @@ static void cleanup(struct select_run *sr)
     buf_deinit(&sr->cur_key);
     buf_deinit(&sr->last_key);
     buf_deinit(&sr->last_ck);
+    buf_deinit(&sr->group_key);
 }
 
 static void finish(struct select_run *sr)
 {
     struct stmt_run *run = sr->run;
     int rc = sr->error;
-    if (rc == 0 && sr->p->sel->aggregate)
+    if (rc == 0 && sr->in_group && close_group(sr) == READ_STOP) rc = sr->error;
+    if (rc == 0 && sr->p->sel->aggregate && !sr->p->ngroup)
         rc = selection_exec_write_aggregate(&sr->sx, &sr->w, &sr->em);
+    if (rc == 0 && sr->p->post_order && !sr->p->sel->aggregate)
+        select_order_apply(&sr->order, sr->t, sr->p->reversed, &sr->w, sr->user_limit);
     if (rc != 0) {
         run->r->em = sr->em;
         if (run->r->em.code == 0) run->r->em.code = rc;
@@ -370,8 +441,20 @@ static int setup(struct select_run *sr, struct errmsg *em)
     if (rc == 0)
         rc = bind_limit(&env, p->ast->per_partition_limit, &p->pp_limit_recv, true, &sr->pp_limit,
                         em);
-    if (p->sel->aggregate) sr->limit = INT64_MAX; /* LIMIT counts result rows: there is one */
-    sr->page_size = run->page_size > 0 && !p->sel->aggregate ? run->page_size : INT64_MAX;
+    bool one_row = p->sel->aggregate && !p->ngroup;
+    if (one_row) sr->limit = INT64_MAX; /* LIMIT counts result rows: there is one */
+    sr->page_size = run->page_size > 0 && !one_row ? run->page_size : INT64_MAX;
+    if (rc == 0 && p->post_order && !p->sel->aggregate) {
+        if (sr->page_size != INT64_MAX && sr->limit > sr->page_size)
+            return errmsg_set(em, ERR_INVALID,
+                              "Cannot page queries with both ORDER BY and a IN restriction on the "
+                              "partition key; you must either remove the ORDER BY or the IN and "
+                              "sort client side, or disable paging for this query");
+        sr->page_size = INT64_MAX;
+        sr->user_limit = sr->limit;
+        sr->limit = INT64_MAX;
+        select_order_init(&sr->order, run->r->arena);
+    }
     if (rc == 0) rc = load_state(sr, em);
     if (rc == 0) rc = build_cmds(sr, run->r->arena, em);
     return rc;
@@ -406,6 +489,7 @@ void select_execute(struct stmt_run *run)
     buf_init(&sr->cur_key);
     buf_init(&sr->last_key);
     buf_init(&sr->last_ck);
+    buf_init(&sr->group_key);
     sr->null_ck = arena_zalloc(r->arena, (sr->t->nck + 1) * sizeof *sr->null_ck);
     for (uint16_t i = 0; i < sr->t->nck; i++)
         sr->null_ck[i].kind = BIND_NULL;
@@ -415,6 +499,14 @@ void select_execute(struct stmt_run *run)
         cleanup(sr);
         run->done(run, rc);
         return;
+    }
+    const struct select_plan *p = st->select;
+    if (p->sel->aggregate && r->nwarnings < CQL_WARNINGS_MAX) {
+        if (!p->where->pk_complete) /* Cassandra's client warnings for aggregates */
+            r->warnings[r->nwarnings++] = "Aggregation query used without partition key";
+        else if (p->where->pk_in)
+            r->warnings[r->nwarnings++] =
+                "Aggregation query used on multiple partition keys (IN restriction)";
     }
     struct cqlrows_meta meta = *st->result;
     meta.flags = run->skip_metadata ? CQLROWS_NO_METADATA : 0;

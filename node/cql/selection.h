@@ -103,6 +103,8 @@ struct selection_exec {
 int selection_exec_init(struct selection_exec *x, const struct selection *s, struct bind_env *env,
                         struct errmsg *em);
 void selection_exec_deinit(struct selection_exec *x);
+/* Starts a new aggregation (GROUP BY: the next group). */
+void selection_exec_reset(struct selection_exec *x);
 /* Appends the row's result cells (one complete row) to w. */
 int selection_exec_write_row(struct selection_exec *x, const struct selection_row *r,
                              struct cqlrows_writer *w, struct errmsg *em);

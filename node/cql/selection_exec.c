@@ -51,6 +51,16 @@ void selection_exec_deinit(struct selection_exec *x)
     x->s = NULL;
 }
 
+void selection_exec_reset(struct selection_exec *x)
+{
+    for (uint32_t i = 0; i < x->s->naggs; i++) {
+        functions_agg_deinit(&x->aggs[i]);
+        functions_agg_init(&x->aggs[i]);
+    }
+    x->has_first = false;
+    x->rows_seen = 0;
+}
+
 static void out_i64(struct arena *a, int64_t v, struct bind_value *out)
 {
     uint8_t *p = arena_alloc(a, 8);

@@ -146,6 +146,8 @@ int xf_submit(struct xf *f, struct cqlreq *req)
     f->status = p->status;
     f->em = p->r.em;
     f->err = p->r.err;
+    f->nwarnings = p->r.nwarnings;
+    memcpy(f->warnings, p->r.warnings, sizeof f->warnings);
     memset(&f->resp, 0, sizeof f->resp);
     if (p->status == 0) {
         struct cqlframe_header h = {.version = 4,

@@ -36,6 +36,8 @@ struct xf {
     int status;
     struct errmsg em;
     struct cqlerr err;
+    uint32_t nwarnings;
+    const char *warnings[CQL_WARNINGS_MAX];
     struct cqlresp resp;
     struct arena arena; /* the last answer's decoded parts */
     struct buf body;

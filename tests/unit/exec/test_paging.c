@@ -75,6 +75,9 @@ Test(exec_paging, pages_equal_the_unpaged_result)
         "SELECT DISTINCT k FROM p",
         "SELECT k, c FROM p WHERE v > 150 ALLOW FILTERING",
         "SELECT k, c FROM p WHERE token(k) > 0",
+        "SELECT k, count(*), max(c) FROM p GROUP BY k",
+        "SELECT k, c, count(*) FROM p WHERE k IN (1, 3) GROUP BY k, c",
+        "SELECT k, count(*) FROM p GROUP BY k LIMIT 4",
     };
     static const int32_t sizes[] = {1, 2, 7, 50, 1000};
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {

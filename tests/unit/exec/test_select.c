@@ -103,6 +103,12 @@ Test(exec_select, partition_restrictions_and_order)
         {"SELECT count(*) FROM r WHERE token(k) > -9223372036854775808", "5", NULL},
         {"SELECT count(*) FROM r WHERE token(k) <= -9223372036854775808", "0", NULL},
         {"SELECT k FROM r WHERE k = 1 PER PARTITION LIMIT 1", "1", NULL},
+        {"SELECT k, c1, c2 FROM r WHERE k IN (2, 1) ORDER BY c1 DESC",
+         "1|3|c\n1|2|a\n1|1|b\n1|1|a\n2|1|a", NULL},
+        {"SELECT k, c1, c2 FROM r WHERE k IN (2, 1) ORDER BY c1 DESC LIMIT 2", "1|3|c\n1|2|a",
+         NULL},
+        {"SELECT k, c1, c2 FROM r WHERE k IN (2, 1) ORDER BY c1 ASC",
+         "1|1|a\n2|1|a\n1|1|b\n1|2|a\n1|3|c", NULL},
     };
     run_cases(cs, sizeof cs / sizeof cs[0]);
 }
@@ -124,6 +130,13 @@ Test(exec_select, functions_aggregates_and_json)
         {"SELECT m['x'] FROM r WHERE k = 1 AND c1 = 1 AND c2 = 'b'", "1", NULL},
         {"SELECT toJson(m) FROM r WHERE k = 1 AND c1 = 1 AND c2 = 'b'", "{\"x\": 1}", NULL},
         {"SELECT token(k) FROM r WHERE k = 2", "-3248873570005575792", NULL},
+        {"SELECT k, count(*) FROM r WHERE k IN (1, 2) GROUP BY k", "1|4\n2|1", NULL},
+        {"SELECT k, c1, count(*), max(v) FROM r WHERE k = 1 GROUP BY k, c1",
+         "1|1|2|11\n1|2|1|12\n1|3|1|13", NULL},
+        {"SELECT c1, c2 FROM r WHERE k = 1 GROUP BY k, c1", "1|a\n2|a\n3|c", NULL},
+        {"SELECT c1, count(*) FROM r WHERE k = 1 GROUP BY k, c1 LIMIT 2", "1|2\n2|1", NULL},
+        {"SELECT c1, c2, count(*) FROM r WHERE k = 1 AND c1 = 1 GROUP BY k, c2", "1|a|1\n1|b|1",
+         NULL},
     };
     run_cases(cs, sizeof cs / sizeof cs[0]);
     xf_ok(&F, "SELECT v AS x, writetime(v), ttl(v), count(*) FROM r WHERE k = 2");
@@ -197,10 +210,30 @@ Test(exec_select, errors_use_cassandra_messages)
         {"SELECT c1 FROM r WHERE k = 1 LIMIT 0", NULL, "LIMIT must be strictly positive"},
         {"SELECT c1 FROM nope", NULL, "unconfigured table nope"},
         {"SELECT c1 FROM nope.r", NULL, "Keyspace nope does not exist"},
+        {"SELECT count(*) FROM r GROUP BY c1", NULL,
+         "Group by currently only support groups of columns following their declared order in "
+         "the PRIMARY KEY"},
+        {"SELECT count(*) FROM r GROUP BY k, v", NULL,
+         "Group by is currently only supported on the columns of the PRIMARY KEY, got v"},
         {"SELECT s FROM r WHERE k = 1 AND c1 = 1", NULL,
          "Cannot restrict clustering columns when selecting only static columns"},
     };
     run_cases(cs, sizeof cs / sizeof cs[0]);
+}
+
+Test(exec_select, order_by_with_in_is_not_paged)
+{
+    const char *q = "SELECT k, c1 FROM r WHERE k IN (1, 2) ORDER BY c1 DESC";
+    cr_assert_eq(xf_query_paged(&F, q, 100, NULL, -1), ERR_INVALID);
+    cr_assert_str_eq(F.em.text,
+                     "Cannot page queries with both ORDER BY and a IN restriction on the "
+                     "partition key; you must either remove the ORDER BY or the IN and "
+                     "sort client side, or disable paging for this query");
+    cr_assert_eq(xf_query_paged(&F,
+                                "SELECT k, c1 FROM r WHERE k IN (1, 2) ORDER BY c1 DESC LIMIT 3",
+                                100, NULL, -1),
+                 0, "%s", F.em.text);
+    cr_assert_str_eq(xf_rows_text(&F), "1|3\n1|2\n1|1");
 }
 
 Test(exec_select, distinct_and_static_rows)
@@ -214,4 +247,16 @@ Test(exec_select, distinct_and_static_rows)
                  xf_rows_text(&F));
     xf_ok(&F, "SELECT k, c1 FROM r WHERE k = 3 AND c1 = 1");
     cr_assert_eq(xf_nrows(&F), 0, "clustering restricted: no static-only row");
+}
+
+Test(exec_select, aggregates_without_partition_key_warn)
+{
+    struct cqlreq req;
+    memset(&req, 0, sizeof req);
+    req.opcode = CQLFRAME_OP_QUERY;
+    req.query = cqlwire_str_c("SELECT count(*) FROM r");
+    req.params.cl = 1;
+    cr_assert_eq(xf_submit(&F, &req), 0);
+    cr_assert_eq(F.nwarnings, 1);
+    cr_assert_str_eq(F.warnings[0], "Aggregation query used without partition key");
 }
