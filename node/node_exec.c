@@ -47,7 +47,8 @@ int node_exec_start(struct node *n, struct errmsg *em)
                                     .ring = ring,
                                     .local_host_id = n->local->host_id,
                                     .write_timeout_ms = ms32(n->cfg->write_request_timeout_ms),
-                                    .read_timeout_ms = ms32(n->cfg->read_request_timeout_ms)};
+                                    .read_timeout_ms = ms32(n->cfg->read_request_timeout_ms),
+                                    .range_timeout_ms = ms32(n->cfg->range_request_timeout_ms)};
     rc = coordinator_create(&cc, &n->coord, em);
     token_map_unref(ring);
     if (rc != 0) return rc;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "node/base/assert.h"
+#include "node/base/clock.h"
 #include "node/base/log.h"
 #include "node/base/mem.h"
 
@@ -30,6 +31,7 @@ struct coordinator {
     pthread_mutex_t cas_locks[CAS_LOCK_STRIPES];
     uint32_t write_timeout_ms;
     uint32_t read_timeout_ms;
+    uint32_t range_timeout_ms;
     struct uuid local_host_id;
     pthread_mutex_t mu; /* guards ring */
     struct token_map *ring;
@@ -46,6 +48,7 @@ int coordinator_create(const struct coordinator_config *cfg, struct coordinator 
     c->store = cfg->store;
     c->write_timeout_ms = cfg->write_timeout_ms ? cfg->write_timeout_ms : 2000;
     c->read_timeout_ms = cfg->read_timeout_ms ? cfg->read_timeout_ms : 5000;
+    c->range_timeout_ms = cfg->range_timeout_ms ? cfg->range_timeout_ms : 10000;
     c->local_host_id = cfg->local_host_id;
     pthread_mutex_init(&c->mu, NULL);
     for (int i = 0; i < CAS_LOCK_STRIPES; i++)
@@ -250,6 +253,35 @@ void coordinator_write(struct coordinator *c, struct coordinator_write *w)
 
 /* ---- reads ---- */
 
+#define READ_CLOCK_EVERY 64 /* visitor calls between deadline checks */
+
+static bool past_deadline(struct coordinator_read *rd)
+{
+    if (++rd->calls % READ_CLOCK_EVERY != 0 || clock_mono_ns() < rd->deadline_ns) return false;
+    rd->timed_out = true;
+    return true;
+}
+
+static int wrap_start(void *arg, const struct pkey *key, const struct row *static_row)
+{
+    struct coordinator_read *rd = arg;
+    if (past_deadline(rd)) return READ_STOP;
+    return rd->visitor->partition_start(rd->visitor->arg, key, static_row);
+}
+
+static int wrap_row(void *arg, const struct row *row)
+{
+    struct coordinator_read *rd = arg;
+    if (past_deadline(rd)) return READ_STOP;
+    return rd->visitor->row(rd->visitor->arg, row);
+}
+
+static int wrap_end(void *arg)
+{
+    struct coordinator_read *rd = arg;
+    return rd->visitor->partition_end(rd->visitor->arg);
+}
+
 static void read_work(struct evloop_work *wk)
 {
     struct coordinator_read *rd =
@@ -257,7 +289,11 @@ static void read_work(struct evloop_work *wk)
     int rc = 0;
     for (uint32_t i = 0; i < rd->ncmds && rc == 0; i++) {
         if (i > 0 && rd->stopped && rd->stopped(rd->visitor->arg)) break;
-        rc = store_read(rd->c->store, &rd->cmds[i], rd->visitor, &rd->err.em);
+        if (rd->timed_out || clock_mono_ns() >= rd->deadline_ns) {
+            rd->timed_out = true;
+            break;
+        }
+        rc = store_read(rd->c->store, &rd->cmds[i], &rd->wrap, &rd->err.em);
     }
     if (rc < 0 && rd->err.em.code == 0)
         errmsg_set(&rd->err.em, rc, "read failed: %s", err_name(rc));
@@ -269,6 +305,16 @@ static void read_done(struct evloop_work *wk)
     struct coordinator_read *rd =
         (struct coordinator_read *)((char *)wk - offsetof(struct coordinator_read, work));
     int rc = rd->status;
+    if (rc == 0 && rd->timed_out) {
+        rd->err.cl = (uint16_t)rd->cl;
+        rd->err.received = 0;
+        rd->err.blockfor = 1;
+        rd->err.data_present = false;
+        errmsg_set(&rd->err.em, ERR_READ_TIMEOUT,
+                   "Operation timed out - received only 0 responses.");
+        rd->done_cb(rd, ERR_READ_TIMEOUT);
+        return;
+    }
     if (rc == ERR_CORRUPT || rc == ERR_NOT_FOUND || (rc < 0 && rc > ERR_BASE)) {
         log_error("coordinator", "local read failed: %s", rd->err.em.text);
         rd->err.cl = (uint16_t)rd->cl;
@@ -298,6 +344,12 @@ void coordinator_read(struct coordinator *c, struct coordinator_read *rd)
         rd->done_cb(rd, rc);
         return;
     }
+    bool range = rd->ncmds > 0 && !rd->cmds[0].single;
+    rd->deadline_ns =
+        clock_mono_ns() + (int64_t)(range ? c->range_timeout_ms : c->read_timeout_ms) * 1000000;
+    rd->calls = 0;
+    rd->timed_out = false;
+    rd->wrap = (struct read_visitor){wrap_start, wrap_row, wrap_end, rd};
     memset(&rd->work, 0, sizeof rd->work);
     rd->work.loop = rd->loop;
     rd->work.work_fn = read_work;

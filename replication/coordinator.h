@@ -10,7 +10,8 @@
  * store_apply and are acknowledged once store_on_durable says the commit log holds them
  * (WriteTimeout after write_request_timeout with received/blockfor/writeType); reads run
  * store_read on libuv's thread pool (evloop_work) because they do disk I/O, with the caller's
- * visitor writing the result. Remote replicas and messaging plug in behind the same calls.
+ * visitor writing the result, and stop with ReadTimeout past their deadline. Remote replicas and
+ * messaging plug in behind the same calls.
  *
  * Completion: done_cb runs exactly once on the request's loop (possibly before the call
  * returns). Thread rule: coordinator_write/read are called on a loop thread; the coordinator
@@ -39,6 +40,7 @@ struct coordinator_config {
     struct uuid local_host_id; /* this node, in ring */
     uint32_t write_timeout_ms; /* write_request_timeout */
     uint32_t read_timeout_ms;  /* read_request_timeout */
+    uint32_t range_timeout_ms; /* range_request_timeout (token range reads) */
 };
 
 int coordinator_create(const struct coordinator_config *cfg, struct coordinator **out,
@@ -102,7 +104,13 @@ struct coordinator_read {
     struct coordinator *c;
     struct evloop_work work;
     int status;
+    struct read_visitor wrap; /* the visitor, watching the deadline */
+    int64_t deadline_ns;
+    uint32_t calls;
+    bool timed_out;
 };
+/* Reads past their deadline (read_request_timeout, or range_request_timeout for a token
+   range) are stopped by the visitor wrapper and answer ReadTimeout (received 0). */
 void coordinator_read(struct coordinator *c, struct coordinator_read *rd);
 
 struct coordinator_cas;

@@ -116,11 +116,11 @@ static int assemble(const struct selection_row *r, const struct cql_type *t,
         const uint8_t *x = t->id == CQL_LIST ? e[i].v : e[i].k;
         uint32_t xl = t->id == CQL_LIST ? e[i].vlen : e[i].klen;
         be32_store(p + pos, xl);
-        memcpy(p + pos + 4, x, xl);
+        if (xl) memcpy(p + pos + 4, x, xl);
         pos += 4 + xl;
         if (t->id == CQL_MAP) {
             be32_store(p + pos, e[i].vlen);
-            memcpy(p + pos + 4, e[i].v, e[i].vlen);
+            if (e[i].vlen) memcpy(p + pos + 4, e[i].v, e[i].vlen);
             pos += 4 + e[i].vlen;
         }
     }

@@ -25,6 +25,12 @@ static struct ring_node local_node(void)
 
 void xf_open(struct xf *f)
 {
+    xf_open_cfg(f, COMMITLOG_SYNC_PERIODIC, 0, 2000);
+}
+
+void xf_open_cfg(struct xf *f, enum commitlog_sync mode, uint32_t window_ms,
+                 uint32_t write_timeout_ms)
+{
     memset(f, 0, sizeof *f);
     char *d = fx_tmpdir();
     snprintf(f->dir, sizeof f->dir, "%s", d);
@@ -36,7 +42,8 @@ void xf_open(struct xf *f)
     store_config_defaults(&c);
     c.data_dir = data;
     c.commitlog_dir = cl;
-    c.sync_mode = COMMITLOG_SYNC_PERIODIC;
+    c.sync_mode = mode;
+    if (window_ms) c.sync_group_window_ms = window_ms;
     c.auto_snapshot = false;
     struct errmsg em;
     log_set_level(LOG_WARN);
@@ -65,7 +72,7 @@ void xf_open(struct xf *f)
     struct coordinator_config cc = {.store = f->store,
                                     .ring = f->ring,
                                     .local_host_id = n.host_id,
-                                    .write_timeout_ms = 2000,
+                                    .write_timeout_ms = write_timeout_ms,
                                     .read_timeout_ms = 5000};
     cr_assert_eq(coordinator_create(&cc, &f->coord, &em), 0, "%s", em.text);
     struct exec_env env = {

@@ -44,6 +44,9 @@ struct xf {
 };
 
 void xf_open(struct xf *f);
+/* xf_open with a commit-log sync mode (group: window_ms) and a coordinator write timeout. */
+void xf_open_cfg(struct xf *f, enum commitlog_sync mode, uint32_t window_ms,
+                 uint32_t write_timeout_ms);
 /* xf_open, then keyspace ks (SimpleStrategy RF 1) as the session keyspace. */
 void xf_open_ks(struct xf *f);
 void xf_close(struct xf *f);

@@ -151,3 +151,48 @@ Test(exec_prepared, altered_table_makes_statement_unprepared)
     cr_assert_eq(F.resp.prepared.result.ncols, 3);
     cr_assert_eq(xf_execute(&F, again, 16, NULL, 0, 0, true), 0, "%s", F.em.text);
 }
+
+Test(exec_prepared, in_marker_and_named_values)
+{
+    xf_ok(&F, "INSERT INTO ks.t (k, v) VALUES (1, 'a')");
+    xf_ok(&F, "INSERT INTO ks.t (k, v) VALUES (2, 'b')");
+    xf_ok(&F, "INSERT INTO ks.t (k, v) VALUES (3, 'c')");
+    uint8_t id[16];
+    cr_assert_eq(xf_prepare(&F, "SELECT v FROM ks.t WHERE k IN ?", id), 0, "%s", F.em.text);
+    uint8_t list[4 + 3 * 8];
+    be32_store(list, 3);
+    int keys[3] = {3, 1, 9};
+    for (int i = 0; i < 3; i++) {
+        be32_store(list + 4 + 8 * i, 4);
+        be32_store(list + 8 + 8 * i, (uint32_t)keys[i]);
+    }
+    struct cqlwire_value vals[1] = {xf_val(list, sizeof list)};
+    cr_assert_eq(xf_execute(&F, id, 16, vals, 1, 0, false), 0, "%s", F.em.text);
+    cr_assert_str_eq(xf_rows_text(&F), "a\nc");
+    /* Named values, given out of order. */
+    cr_assert_eq(xf_prepare(&F, "UPDATE ks.t SET v = :val WHERE k = :key", id), 0, "%s", F.em.text);
+    uint8_t k[4];
+    be32_store(k, 2);
+    struct cqlwire_value nv[2] = {xf_val("zz", 2), xf_val(k, 4)};
+    struct cqlwire_str names[2] = {cqlwire_str_c("val"), cqlwire_str_c("key")};
+    struct cqlreq req;
+    memset(&req, 0, sizeof req);
+    req.opcode = CQLFRAME_OP_EXECUTE;
+    req.id = (struct cqlwire_value){id, 16};
+    req.params.cl = 1;
+    req.params.flags = CQLREQ_FLAG_VALUES | CQLREQ_FLAG_NAMES;
+    req.params.nvalues = 2;
+    req.params.values = nv;
+    req.params.names = names;
+    cr_assert_eq(xf_submit(&F, &req), 0, "%s", F.em.text);
+    xf_ok(&F, "SELECT v FROM ks.t WHERE k = 2");
+    cr_assert_str_eq(xf_rows_text(&F), "zz");
+    /* An unset value leaves the column alone. */
+    struct cqlwire_value uv[2] = {xf_val(NULL, CQLWIRE_UNSET), xf_val(k, 4)};
+    req.params.flags = CQLREQ_FLAG_VALUES;
+    req.params.values = uv;
+    req.params.names = NULL;
+    cr_assert_eq(xf_submit(&F, &req), 0, "%s", F.em.text);
+    xf_ok(&F, "SELECT v FROM ks.t WHERE k = 2");
+    cr_assert_str_eq(xf_rows_text(&F), "zz");
+}
