@@ -9,6 +9,9 @@ root=$(pwd)
 jobs=$(nproc)
 
 deploy/deps.sh test
+# The Node.js driver the client tests use (pinned in tests/clients/node/package-lock.json):
+# npm ci only when node_modules is missing or holds another version.
+/usr/bin/python3 tests/clients/run_node.py --install
 
 run_build() { # dir, extra cmake args...
     local dir=$1
