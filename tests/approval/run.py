@@ -338,7 +338,8 @@ def _run_statements(node, stmts, blocks):
             load_balancing_policy=WhiteListRoundRobinPolicy([node.address]),
             consistency_level=ConsistencyLevel.ONE, request_timeout=30)
         cluster = Cluster([node.address], port=node.port, protocol_version=4,
-                          execution_profiles={EXEC_PROFILE_DEFAULT: profile})
+                          execution_profiles={EXEC_PROFILE_DEFAULT: profile},
+                          control_connection_timeout=15, connect_timeout=15)
         try:
             session = cluster.connect()
             for directives, stmt in stmts:

@@ -228,11 +228,16 @@ def cluster(node, **kw):
     protocol v4, an explicit token-aware load-balancing policy with the local DC."""
     from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT
     from cassandra.policies import DCAwareRoundRobinPolicy, TokenAwarePolicy
-    profile_kw = kw.pop("profile", {})
+    profile_kw = dict(kw.pop("profile", {}))
+    profile_kw.setdefault("request_timeout", 30)
     profile = ExecutionProfile(
         load_balancing_policy=TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc=DC)),
         **profile_kw)
     kw.setdefault("protocol_version", 4)
+    # Generous timeouts: the suite also runs under ASan on a loaded 2-core machine (the
+    # driver's defaults are 2 s for the control connection's queries and 5 s to connect).
+    kw.setdefault("control_connection_timeout", 15)
+    kw.setdefault("connect_timeout", 15)
     return Cluster([node.address], port=node.port,
                    execution_profiles={EXEC_PROFILE_DEFAULT: profile}, **kw)
 

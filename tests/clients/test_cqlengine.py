@@ -64,6 +64,7 @@ class CqlengineTest(rh.NodeTestCase):
         super().setUpClass()
         cls.capture = rh.DriverLogCapture().__enter__()
         connection.setup([cls.node.address], KS, port=cls.node.port, protocol_version=4,
+                         control_connection_timeout=15, connect_timeout=15,
                          load_balancing_policy=TokenAwarePolicy(
                              DCAwareRoundRobinPolicy(local_dc=rh.DC)))
 

@@ -22,6 +22,8 @@ function newClient(keyspace) {
     contactPoints: [`${address}:${port}`],
     localDataCenter: 'datacenter1',
     protocolOptions: { port },
+    // Generous: the suite also runs under ASan on a loaded machine.
+    socketOptions: { connectTimeout: 15000, readTimeout: 60000 },
     keyspace,
   });
   c.on('log', (level, className, message) => {
