@@ -1,11 +1,10 @@
 /*
- * chunk_cache: see chunk_cache.h. Each shard: a mutex, an open-addressing table (linear
- * probing, power-of-two size, load at most 1/2, backward-shift deletion) whose slots hold the
- * key inline, so a lookup compares keys without touching chunk memory (a chunk is a separate
- * 16 KiB allocation: touching its header costs a cache and often a TLB miss), and a doubly
- * linked LRU list with the newest entry at its head. Invariant: a resident chunk is in exactly
- * one shard's table and LRU list and holds one reference for the cache; used_bytes is the sum
- * of charge() over them.
+ * chunk_cache: see chunk_cache.h. Each shard: a mutex, a power-of-two array of slots used as a
+ * linear-probing hash table (kept at most half full; deletion shifts later entries back, so
+ * there are no tombstones) and a CLOCK hand over the same array.
+ * Invariants: a resident chunk is in exactly one shard's slot array and holds one reference for
+ * the cache; used_bytes is the sum of charge() over the resident chunks; n * 2 <= nslots; an
+ * empty slot has file_id 0 (ids start at 1).
  */
 #include "storage/chunk_cache.h"
 
@@ -19,17 +18,19 @@
 #define SHARD_SLOTS_MIN 64
 
 struct slot {
-    uint64_t file_id;
+    uint64_t file_id; /* 0: empty */
     uint64_t off;
-    struct chunk *ch; /* NULL: empty */
+    struct chunk *ch;
+    uint32_t charge;
+    bool referenced; /* hit (or inserted) since the hand last passed */
 };
 
 struct shard {
     pthread_mutex_t mu;
     struct slot *slots;
-    size_t nslots; /* power of two, at least twice n */
+    size_t mask; /* nslots - 1 */
     size_t n;
-    struct chunk *head, *tail; /* LRU: head most recent */
+    size_t hand;
     uint64_t used_bytes;
     uint64_t capacity_bytes;
     uint64_t hits, misses, inserts, evictions;
@@ -55,9 +56,9 @@ static uint64_t hash_of(uint64_t file_id, uint64_t off)
     return h;
 }
 
-static uint64_t charge(const struct chunk *ch)
+static uint32_t charge(const struct chunk *ch)
 {
-    return (uint64_t)ch->cap + CHUNK_CACHE_ENTRY_OVERHEAD;
+    return ch->cap + CHUNK_CACHE_ENTRY_OVERHEAD;
 }
 
 struct chunk_cache *chunk_cache_create(uint64_t capacity_bytes)
@@ -66,8 +67,8 @@ struct chunk_cache *chunk_cache_create(uint64_t capacity_bytes)
     for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
         struct shard *s = &c->shards[i];
         pthread_mutex_init(&s->mu, NULL);
-        s->nslots = SHARD_SLOTS_MIN;
-        s->slots = xcalloc(s->nslots, sizeof *s->slots);
+        s->slots = xcalloc(SHARD_SLOTS_MIN, sizeof *s->slots);
+        s->mask = SHARD_SLOTS_MIN - 1;
         s->capacity_bytes = capacity_bytes / CHUNK_CACHE_SHARDS;
     }
     return c;
@@ -78,12 +79,8 @@ void chunk_cache_destroy(struct chunk_cache *c)
     if (!c) return;
     for (int i = 0; i < CHUNK_CACHE_SHARDS; i++) {
         struct shard *s = &c->shards[i];
-        struct chunk *ch = s->head;
-        while (ch) {
-            struct chunk *next = ch->next;
-            chunk_unref(ch);
-            ch = next;
-        }
+        for (size_t j = 0; j <= s->mask; j++)
+            if (s->slots[j].file_id) chunk_unref(s->slots[j].ch);
         free(s->slots);
         pthread_mutex_destroy(&s->mu);
     }
@@ -110,10 +107,6 @@ struct chunk *chunk_new(uint32_t cap)
     atomic_init(&ch->refs, 1);
     ch->len = 0;
     ch->cap = cap;
-    ch->file_id = 0;
-    ch->off = 0;
-    ch->hnext = ch->prev = ch->next = NULL;
-    ch->referenced = false;
     return ch;
 }
 
@@ -130,104 +123,92 @@ static struct shard *shard_of(struct chunk_cache *c, uint64_t h)
     return &c->shards[(h >> 56) % CHUNK_CACHE_SHARDS];
 }
 
-static void lru_unlink(struct shard *s, struct chunk *ch)
-{
-    if (ch->prev) ch->prev->next = ch->next;
-    else s->head = ch->next;
-    if (ch->next) ch->next->prev = ch->prev;
-    else s->tail = ch->prev;
-    ch->prev = ch->next = NULL;
-}
-
-static void lru_push_head(struct shard *s, struct chunk *ch)
-{
-    ch->prev = NULL;
-    ch->next = s->head;
-    if (s->head) s->head->prev = ch;
-    s->head = ch;
-    if (!s->tail) s->tail = ch;
-}
-
 /* The slot holding (file_id, off), or the empty slot where it would go. */
 static size_t find_slot(const struct shard *s, uint64_t h, uint64_t file_id, uint64_t off)
 {
-    size_t mask = s->nslots - 1, i = h & mask;
-    while (s->slots[i].ch && !(s->slots[i].file_id == file_id && s->slots[i].off == off))
-        i = (i + 1) & mask;
+    size_t i = h & s->mask;
+    while (s->slots[i].file_id && !(s->slots[i].file_id == file_id && s->slots[i].off == off))
+        i = (i + 1) & s->mask;
     return i;
 }
 
 static void grow(struct shard *s)
 {
     struct slot *old = s->slots;
-    size_t nold = s->nslots;
-    s->nslots = nold * 2;
-    s->slots = xcalloc(s->nslots, sizeof *s->slots);
-    for (size_t i = 0; i < nold; i++) {
-        if (!old[i].ch) continue;
+    size_t old_n = s->mask + 1;
+    s->slots = xcalloc(old_n * 2, sizeof *s->slots);
+    s->mask = old_n * 2 - 1;
+    s->hand = 0;
+    for (size_t i = 0; i < old_n; i++) {
+        if (!old[i].file_id) continue;
         size_t j = find_slot(s, hash_of(old[i].file_id, old[i].off), old[i].file_id, old[i].off);
         s->slots[j] = old[i];
     }
     free(old);
 }
 
-/* Empties slot i, moving later members of its probe run back so every run stays unbroken. */
-static void slot_delete(struct shard *s, size_t i)
+/* Empties slot i, shifting back the entries of its probe run that may move (Knuth's
+   algorithm R), so every entry stays reachable from its home slot without tombstones. */
+static void remove_at(struct shard *s, size_t i)
 {
-    size_t mask = s->nslots - 1, j = i;
+    size_t j = i;
     for (;;) {
-        j = (j + 1) & mask;
-        if (!s->slots[j].ch) break;
-        size_t home = hash_of(s->slots[j].file_id, s->slots[j].off) & mask;
-        /* Move j back to i unless its home lies cyclically in (i, j]. */
-        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        j = (j + 1) & s->mask;
+        if (!s->slots[j].file_id) break;
+        size_t k = hash_of(s->slots[j].file_id, s->slots[j].off) & s->mask;
+        /* the entry at j stays when its home k lies cyclically in (i, j] */
+        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (stays) continue;
         s->slots[i] = s->slots[j];
         i = j;
     }
-    s->slots[i] = (struct slot){0, 0, NULL};
+    s->slots[i] = (struct slot){0};
 }
 
-/* Removes a resident chunk; returns it so the caller drops the cache's reference unlocked. */
-static struct chunk *remove_locked(struct shard *s, struct chunk *ch)
+/* Evicts until used <= capacity (CLOCK: referenced entries lose their bit and are passed
+   over); victims are collected for the caller to release unlocked. Two sweeps clear every bit,
+   so each victim costs at most two passes over the slots. */
+static size_t evict_locked(struct shard *s, struct chunk **victims, size_t max)
 {
-    size_t i = find_slot(s, hash_of(ch->file_id, ch->off), ch->file_id, ch->off);
-    ASSERT(s->slots[i].ch == ch);
-    slot_delete(s, i);
-    lru_unlink(s, ch);
-    s->n--;
-    s->used_bytes -= charge(ch);
-    return ch;
-}
-
-/* Evicts from the tail until used <= capacity, giving referenced entries a second chance;
-   victims are chained through hnext. Ends: each pass clears the bits it skips. */
-static struct chunk *evict_locked(struct shard *s)
-{
-    struct chunk *victims = NULL;
-    while (s->used_bytes > s->capacity_bytes && s->tail) {
-        struct chunk *t = s->tail;
-        if (t->referenced) {
-            t->referenced = false;
-            lru_unlink(s, t);
-            lru_push_head(s, t);
+    size_t nv = 0;
+    while (s->used_bytes > s->capacity_bytes && s->n > 0 && nv < max) {
+        size_t i = s->hand;
+        struct slot *sl = &s->slots[i];
+        if (!sl->file_id || sl->referenced) {
+            sl->referenced = false;
+            s->hand = (i + 1) & s->mask;
             continue;
         }
-        struct chunk *v = remove_locked(s, t);
-        v->hnext = victims;
-        victims = v;
+        victims[nv++] = sl->ch;
+        s->used_bytes -= sl->charge;
+        s->n--;
         s->evictions++;
+        remove_at(s, i); /* an entry may have moved into i: the hand looks at it next */
     }
-    return victims;
+    return nv;
 }
 
-static void release_chain(struct chunk *victims)
+#define VICTIMS_MAX 64
+
+static void release(struct chunk **victims, size_t n)
 {
-    while (victims) {
-        struct chunk *next = victims->hnext;
-        chunk_unref(victims);
-        victims = next;
+    for (size_t i = 0; i < n; i++) chunk_unref(victims[i]);
+}
+
+/* Evicts down to capacity, releasing victims outside the lock in batches. Takes s->mu held and
+   returns with it released. */
+static void evict_and_unlock(struct shard *s)
+{
+    struct chunk *victims[VICTIMS_MAX];
+    size_t n = evict_locked(s, victims, VICTIMS_MAX);
+    while (n == VICTIMS_MAX) {
+        pthread_mutex_unlock(&s->mu);
+        release(victims, n);
+        pthread_mutex_lock(&s->mu);
+        n = evict_locked(s, victims, VICTIMS_MAX);
     }
+    pthread_mutex_unlock(&s->mu);
+    release(victims, n);
 }
 
 struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64_t off)
@@ -235,10 +216,12 @@ struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64
     uint64_t h = hash_of(file_id, off);
     struct shard *s = shard_of(c, h);
     pthread_mutex_lock(&s->mu);
-    struct chunk *ch = s->slots[find_slot(s, h, file_id, off)].ch;
-    if (ch) {
+    struct slot *sl = &s->slots[find_slot(s, h, file_id, off)];
+    struct chunk *ch = NULL;
+    if (sl->file_id) {
+        ch = sl->ch;
         atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
-        ch->referenced = true;
+        sl->referenced = true;
         s->hits++;
     } else {
         s->misses++;
@@ -250,31 +233,27 @@ struct chunk *chunk_cache_lookup(struct chunk_cache *c, uint64_t file_id, uint64
 struct chunk *chunk_cache_insert(struct chunk_cache *c, uint64_t file_id, uint64_t off,
                                  struct chunk *ch)
 {
+    ASSERT(file_id != 0);
     uint64_t h = hash_of(file_id, off);
     struct shard *s = shard_of(c, h);
     if (s->capacity_bytes == 0 || charge(ch) > s->capacity_bytes) return ch;
-    ch->file_id = file_id;
-    ch->off = off;
     pthread_mutex_lock(&s->mu);
-    size_t i = find_slot(s, h, file_id, off);
-    if (s->slots[i].ch) {
-        struct chunk *existing = s->slots[i].ch;
+    struct slot *sl = &s->slots[find_slot(s, h, file_id, off)];
+    if (sl->file_id) {
+        struct chunk *existing = sl->ch;
         atomic_fetch_add_explicit(&existing->refs, 1, memory_order_relaxed);
         pthread_mutex_unlock(&s->mu);
         chunk_unref(ch);
         return existing;
     }
     atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed); /* the cache's */
-    ch->hnext = NULL;
-    s->slots[i] = (struct slot){file_id, off, ch};
-    lru_push_head(s, ch);
+    /* inserted referenced: a new entry survives the sweep that makes room for it */
+    *sl = (struct slot){file_id, off, ch, charge(ch), true};
     s->n++;
-    s->used_bytes += charge(ch);
+    s->used_bytes += sl->charge;
     s->inserts++;
-    if (s->n * 2 > s->nslots) grow(s);
-    struct chunk *victims = evict_locked(s);
-    pthread_mutex_unlock(&s->mu);
-    release_chain(victims);
+    if (s->n * 2 > s->mask + 1) grow(s);
+    evict_and_unlock(s);
     return ch;
 }
 
@@ -284,9 +263,7 @@ void chunk_cache_set_capacity(struct chunk_cache *c, uint64_t capacity_bytes)
         struct shard *s = &c->shards[i];
         pthread_mutex_lock(&s->mu);
         s->capacity_bytes = capacity_bytes / CHUNK_CACHE_SHARDS;
-        struct chunk *victims = evict_locked(s);
-        pthread_mutex_unlock(&s->mu);
-        release_chain(victims);
+        evict_and_unlock(s);
     }
 }
 

@@ -2,15 +2,18 @@
  * chunk_cache: a bounded cache of decompressed, checksum-verified SSTable chunks and index
  * blocks (Cassandra's ChunkCache), so a hot point read costs no pread, no CRC and no lz4.
  *
- * Shape: CHUNK_CACHE_SHARDS shards, each a mutex, a chained hash table and an LRU list, chosen
- * by the hash of (file id, offset). Capacity is in bytes (payload plus a fixed overhead per
- * entry), split evenly across shards; inserting past a shard's share evicts from the old end
- * of the list with a second chance (CLOCK): a hit only sets the entry's referenced bit, and
- * eviction moves a referenced entry back to the new end instead of freeing it. That keeps a
- * hit from writing to its list neighbours (fewer cache misses than move-to-front LRU). Entries are reference counted: the cache holds one reference while an entry is
- * resident, each reader one more, so eviction never frees memory a reader still uses.
+ * Shape: CHUNK_CACHE_SHARDS shards, each a mutex and an open-addressing hash table of slots
+ * (file id, offset, chunk, referenced bit) in one array, chosen by the hash of (file id,
+ * offset). Capacity is in bytes (payload plus a fixed overhead per entry), split evenly across
+ * shards. Eviction is CLOCK over the slot array itself: a hand sweeps the slots, clearing the
+ * referenced bit of entries that were hit (or just inserted) and evicting the first entry found
+ * without it. Everything a lookup or an eviction sweep compares lives in the slot array, so
+ * neither touches the chunks' own memory (each chunk is a separate allocation, often on its own
+ * page: following a chunk per probe cost a cache and a TLB miss each). Entries are reference
+ * counted: the cache holds one reference while an entry is resident, each reader one more, so
+ * eviction never frees memory a reader still uses.
  * File ids come from chunk_cache_file_id() (process-unique, never reused), so entries of a
- * closed or deleted SSTable can never be returned for another one; they age out of the LRU.
+ * closed or deleted SSTable can never be returned for another one; they age out of the cache.
  *
  * A capacity of 0 disables caching: lookups miss and inserts only hand the chunk back.
  * Thread rule: every function is thread-safe. A chunk's data is immutable once inserted.
@@ -23,7 +26,7 @@
 #include <stdint.h>
 
 #define CHUNK_CACHE_SHARDS 16
-#define CHUNK_CACHE_ENTRY_OVERHEAD 96
+#define CHUNK_CACHE_ENTRY_OVERHEAD 96 /* charged per entry: the chunk header, its slot, malloc */
 /* Capacity of the process-wide cache unless chunk_cache_default_configure() says otherwise. */
 #define CHUNK_CACHE_DEFAULT_BYTES (128ull << 20)
 
@@ -31,11 +34,6 @@ struct chunk {
     atomic_uint refs;
     uint32_t len;          /* valid bytes in data */
     uint32_t cap;          /* allocated bytes in data */
-    uint64_t file_id;
-    uint64_t off;
-    struct chunk *hnext;   /* links victims being released after eviction */
-    struct chunk *prev, *next; /* shard LRU list (newest at head) */
-    bool referenced;           /* hit since it was last considered for eviction */
     _Alignas(16) uint8_t data[];
 };
 

@@ -117,7 +117,7 @@ static int open_inputs(const struct compaction_job *j, struct merge_range **out,
         const struct sstable_stats *st = sstable_get_stats(j->inputs[k]);
         res->partitions_in += st->partitions;
         res->bytes_read += st->data_bytes;
-        rc = sstable_scan(j->inputs[k], &all, &srcs[k], em);
+        rc = sstable_scan_uncached(j->inputs[k], &all, &srcs[k], em);
     }
     if (rc < 0) {
         for (size_t i = 0; i + 1 < k; i++) srcs[i]->ops->close(srcs[i]);

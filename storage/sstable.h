@@ -89,16 +89,27 @@ int sstable_components(const struct sstable *s, char ***paths, size_t *n);
 
 /* Bloom filter check: false means the key is certainly absent. */
 bool sstable_may_contain(struct sstable *s, const struct pkey *key);
+/* The same check with the key's filter hash (bloom_hash of its bytes), so a read that asks
+   several SSTables hashes the key once. */
+bool sstable_may_contain_hash(struct sstable *s, const uint64_t h[2]);
 /* Opens the partition, or sets *out = NULL if it is not in this SSTable. Raw: tombstones and
    expired cells are returned as stored. spec (and its slices) must stay valid until the
    iterator is closed; the iterator holds a reference on s. A reversed read holds at most one
    64 KiB row block (plus one row) in memory. */
 int sstable_open_partition(struct sstable *s, const struct pkey *key, const struct rows_spec *spec,
                            struct part_iter **out, struct errmsg *em);
+/* As sstable_open_partition, without its bloom filter check (the caller made it). */
+int sstable_find_partition(struct sstable *s, const struct pkey *key, const struct rows_spec *spec,
+                           struct part_iter **out, struct errmsg *em);
 /* Iterates the partitions whose token is in r, in (token, key) order; holds a reference on s.
    Errors found after opening (next/open) are logged with the file and offset and returned as
    ERR_CORRUPT, as range_iter has no message channel. */
 int sstable_scan(struct sstable *s, const struct token_range *r, struct range_iter **out,
                  struct errmsg *em);
+/* As sstable_scan, for compaction: chunks and index blocks not in the chunk cache already are
+   read without being added to it (RocksDB's fill_cache = false for compaction reads), so a
+   compaction does not evict what reads use. */
+int sstable_scan_uncached(struct sstable *s, const struct token_range *r, struct range_iter **out,
+                          struct errmsg *em);
 
 #endif

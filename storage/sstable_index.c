@@ -91,7 +91,7 @@ int sstable_index_lookup(struct sstable *s, const struct pkey *key, struct chunk
     if (b < 0) return 0;
     struct chunk *ch;
     uint32_t n;
-    int rc = sstable_reader_index_block(s, (uint32_t)b, &ch, &n, em);
+    int rc = sstable_reader_index_block(s, (uint32_t)b, true, &ch, &n, em);
     if (rc < 0) return rc;
     int64_t i = search_block(ch, n, key);
     if (i == -1) {
@@ -116,14 +116,22 @@ int sstable_open_partition(struct sstable *s, const struct pkey *key, const stru
                            struct part_iter **out, struct errmsg *em)
 {
     *out = NULL;
+    if (!sstable_may_contain(s, key)) return 0;
+    return sstable_find_partition(s, key, spec, out, em);
+}
+
+int sstable_find_partition(struct sstable *s, const struct pkey *key, const struct rows_spec *spec,
+                           struct part_iter **out, struct errmsg *em)
+{
+    *out = NULL;
     if (s->summary.n == 0 || pkey_cmp(key, &s->summary.first) < 0 ||
-        pkey_cmp(key, &s->summary.last) > 0 || !sstable_may_contain(s, key))
+        pkey_cmp(key, &s->summary.last) > 0)
         return 0;
     struct chunk *blk;
     struct sstable_entry e;
     int rc = sstable_index_lookup(s, key, &blk, &e, em);
     if (rc <= 0) return rc;
-    rc = sstable_part_open(s, &e, spec, out, em);
+    rc = sstable_part_open(s, &e, spec, NULL, out, em);
     chunk_unref(blk);
     return rc;
 }

@@ -38,6 +38,8 @@ struct sst_part {
     struct arena hdr;  /* static row, range tombstones, segments */
     struct arena rows; /* decoded rows */
     struct sstable_span hspan, rspan, sspan;
+    struct sstable_chunk_memo own_memo;
+    struct sstable_chunk_memo *memo; /* &own_memo or the scan's */
     struct seg *segs;
     uint32_t nseg;
     struct seg single;
@@ -140,7 +142,7 @@ static int load_next_segment(struct sst_part *it, struct errmsg *em)
         it->sspan.p = it->hspan.p + (it->rows_off - it->data_off);
         it->sspan.len = g->len;
     } else {
-        rc = sstable_reader_data(it->s, it->rows_off + g->off, g->len, &it->sspan, em);
+        rc = sstable_reader_data(it->s, it->rows_off + g->off, g->len, &it->sspan, it->memo, em);
     }
     bool past_end = false;
     if (rc == 0) rc = select_rows(it, g->off, &past_end, em);
@@ -196,6 +198,7 @@ static void part_close(struct part_iter *base)
     sstable_span_deinit(&it->hspan);
     sstable_span_deinit(&it->rspan);
     sstable_span_deinit(&it->sspan);
+    sstable_chunk_memo_release(&it->own_memo);
     arena_deinit(&it->hdr);
     arena_deinit(&it->rows);
     if (it->sel != it->sel_inline) free(it->sel);
@@ -237,7 +240,7 @@ static int read_header(struct sst_part *it, const struct sstable_entry *e, struc
 {
     /* A small partition (no row index) is read whole: header and rows in one span. */
     uint64_t len = e->header_len + (it->rows_in_hspan ? e->rows_len : 0);
-    int rc = sstable_reader_data(it->s, e->data_off, len, &it->hspan, em);
+    int rc = sstable_reader_data(it->s, e->data_off, len, &it->hspan, it->memo, em);
     if (rc < 0) return rc;
     struct rbuf r;
     rbuf_init(&r, it->hspan.p, (size_t)e->header_len);
@@ -267,7 +270,7 @@ static int read_segments(struct sst_part *it, const struct sstable_entry *e, str
     it->nseg = 1;
     if (e->ridx_len == 0) return 0;
     uint64_t at = it->rows_off + e->rows_len;
-    int rc = sstable_reader_data(it->s, at, e->ridx_len, &it->rspan, em);
+    int rc = sstable_reader_data(it->s, at, e->ridx_len, &it->rspan, it->memo, em);
     if (rc < 0) return rc;
     struct rbuf r;
     rbuf_init(&r, it->rspan.p, (size_t)it->rspan.len);
@@ -322,7 +325,7 @@ static int64_t first_segment(const struct sst_part *it)
 }
 
 static struct sst_part *part_new(struct sstable *s, const struct sstable_entry *e,
-                                 const struct rows_spec *spec)
+                                 const struct rows_spec *spec, struct sstable_chunk_memo *memo)
 {
     struct sst_part *it = xcalloc(1, sizeof *it);
     it->base.ops = &part_ops;
@@ -342,13 +345,15 @@ static struct sst_part *part_new(struct sstable *s, const struct sstable_entry *
     sstable_span_init(&it->sspan);
     it->sel = it->sel_inline;
     it->sel_cap = SEL_INLINE;
+    it->memo = memo ? memo : &it->own_memo;
     return it;
 }
 
 int sstable_part_open(struct sstable *s, const struct sstable_entry *e,
-                      const struct rows_spec *spec, struct part_iter **out, struct errmsg *em)
+                      const struct rows_spec *spec, struct sstable_chunk_memo *memo,
+                      struct part_iter **out, struct errmsg *em)
 {
-    struct sst_part *it = part_new(s, e, spec);
+    struct sst_part *it = part_new(s, e, spec, memo);
     it->rows_in_hspan = e->ridx_len == 0 && e->rows_len > 0 && !(spec && spec->static_only);
     int rc = read_header(it, e, em);
     it->done = (spec && spec->static_only) || e->rows_len == 0;

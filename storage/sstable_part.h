@@ -21,8 +21,11 @@
 #include "storage/sstable_reader.h"
 
 /* Opens the partition described by e (its key is copied as needed). spec (and its slices) must
-   stay valid until the iterator is closed. */
+   stay valid until the iterator is closed. memo: the chunk memo to read through (a scan's,
+   shared by the partitions it opens; it must outlive the iterator), or NULL for one of the
+   iterator's own. */
 int sstable_part_open(struct sstable *s, const struct sstable_entry *e,
-                      const struct rows_spec *spec, struct part_iter **out, struct errmsg *em);
+                      const struct rows_spec *spec, struct sstable_chunk_memo *memo,
+                      struct part_iter **out, struct errmsg *em);
 
 #endif

@@ -87,21 +87,38 @@ static int read_chunk(struct sstable *s, uint64_t idx, struct chunk **out, struc
     return 0;
 }
 
-static int get_chunk(struct sstable *s, uint64_t idx, struct chunk **out, struct errmsg *em)
+void sstable_chunk_memo_release(struct sstable_chunk_memo *m)
+{
+    chunk_unref(m->ch);
+    m->ch = NULL;
+}
+
+static int get_chunk(struct sstable *s, uint64_t idx, struct sstable_chunk_memo *memo,
+                     struct chunk **out, struct errmsg *em)
 {
     uint64_t key = idx * s->chunks.chunk_len;
+    if (memo && memo->ch && memo->file_id == s->data_file_id && memo->off == key) {
+        atomic_fetch_add_explicit(&memo->ch->refs, 1, memory_order_relaxed);
+        *out = memo->ch;
+        return 0;
+    }
     struct chunk *ch = chunk_cache_lookup(s->cache, s->data_file_id, key);
     if (!ch) {
         int rc = read_chunk(s, idx, &ch, em);
         if (rc < 0) return rc;
-        ch = chunk_cache_insert(s->cache, s->data_file_id, key, ch);
+        if (!memo || !memo->no_fill) ch = chunk_cache_insert(s->cache, s->data_file_id, key, ch);
+    }
+    if (memo) {
+        chunk_unref(memo->ch);
+        atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
+        *memo = (struct sstable_chunk_memo){ch, s->data_file_id, key, memo->no_fill};
     }
     *out = ch;
     return 0;
 }
 
 int sstable_reader_data(struct sstable *s, uint64_t off, uint64_t len, struct sstable_span *sp,
-                        struct errmsg *em)
+                        struct sstable_chunk_memo *memo, struct errmsg *em)
 {
     sstable_span_release(sp);
     const uint64_t cl = s->chunks.chunk_len;
@@ -116,7 +133,7 @@ int sstable_reader_data(struct sstable *s, uint64_t off, uint64_t len, struct ss
     uint64_t first = off / cl, last = (off + len - 1) / cl;
     struct chunk *ch;
     if (first == last) {
-        int rc = get_chunk(s, first, &ch, em);
+        int rc = get_chunk(s, first, memo, &ch, em);
         if (rc < 0) return rc;
         sp->ch = ch;
         sp->p = ch->data + (off - first * cl);
@@ -126,7 +143,7 @@ int sstable_reader_data(struct sstable *s, uint64_t off, uint64_t len, struct ss
     buf_reset(&sp->copy);
     uint8_t *dst = buf_extend(&sp->copy, (size_t)len);
     for (uint64_t i = first, pos = off; i <= last; i++) {
-        int rc = get_chunk(s, i, &ch, em);
+        int rc = get_chunk(s, i, memo, &ch, em);
         if (rc < 0) return rc;
         uint64_t in = pos - i * cl;
         uint64_t n = ch->len - in < off + len - pos ? ch->len - in : off + len - pos;
@@ -139,8 +156,8 @@ int sstable_reader_data(struct sstable *s, uint64_t off, uint64_t len, struct ss
     return 0;
 }
 
-int sstable_reader_index_block(struct sstable *s, uint32_t i, struct chunk **out, uint32_t *n,
-                               struct errmsg *em)
+int sstable_reader_index_block(struct sstable *s, uint32_t i, bool fill, struct chunk **out,
+                               uint32_t *n, struct errmsg *em)
 {
     ASSERT(i < s->summary.n);
     const struct sstable_summary_entry *e = &s->summary.e[i];
@@ -161,7 +178,7 @@ int sstable_reader_index_block(struct sstable *s, uint32_t i, struct chunk **out
         return rc;
     }
     ch->len = e->block_len;
-    *out = chunk_cache_insert(s->cache, s->index_file_id, e->block_off, ch);
+    *out = fill ? chunk_cache_insert(s->cache, s->index_file_id, e->block_off, ch) : ch;
     return 0;
 }
 
@@ -344,4 +361,9 @@ int sstable_components(const struct sstable *s, char ***paths, size_t *n)
 bool sstable_may_contain(struct sstable *s, const struct pkey *key)
 {
     return bloom_may_contain(&s->bloom, key->key, key->len);
+}
+
+bool sstable_may_contain_hash(struct sstable *s, const uint64_t h[2])
+{
+    return bloom_may_contain_hash(&s->bloom, h);
 }

@@ -60,12 +60,30 @@ void sstable_span_init(struct sstable_span *sp);
 void sstable_span_release(struct sstable_span *sp);
 void sstable_span_deinit(struct sstable_span *sp);
 
+/*
+ * A reader's memo of the last Data.db chunk it used: the next span in the same chunk takes a
+ * reference instead of a cache lookup (a partition's header and rows usually share a chunk;
+ * a scan reads a chunk's partitions one after another). With no_fill, chunks read from the
+ * file are kept only here, not inserted into the chunk cache (compaction: RocksDB's
+ * fill_cache = false, so a compaction does not evict what reads use). Owned by one reader.
+ */
+struct sstable_chunk_memo {
+    struct chunk *ch; /* a reference, or NULL */
+    uint64_t file_id;
+    uint64_t off;
+    bool no_fill;
+};
+/* Drops the memo's chunk (the memo stays usable). */
+void sstable_chunk_memo_release(struct sstable_chunk_memo *m);
+
 /* Points sp at logical bytes [off, off + len) of Data.db. ERR_CORRUPT (message names the file,
-   the chunk and its offset) when a chunk fails its check or the range is out of bounds. */
+   the chunk and its offset) when a chunk fails its check or the range is out of bounds. memo
+   may be NULL. */
 int sstable_reader_data(struct sstable *s, uint64_t off, uint64_t len, struct sstable_span *sp,
-                        struct errmsg *em);
-/* The checked Index.db block i of the summary (a cached chunk with a reference). */
-int sstable_reader_index_block(struct sstable *s, uint32_t i, struct chunk **out, uint32_t *n,
-                               struct errmsg *em);
+                        struct sstable_chunk_memo *memo, struct errmsg *em);
+/* The checked Index.db block i of the summary (a chunk with a reference; put in the cache
+   unless it was not there and fill is false). */
+int sstable_reader_index_block(struct sstable *s, uint32_t i, bool fill, struct chunk **out,
+                               uint32_t *n, struct errmsg *em);
 
 #endif

@@ -2,9 +2,13 @@
  * sstable_scan: the range_iter over the partitions of an SSTable whose token lies in a range,
  * in (token, key) order. It walks Index.db blocks from the summary block that may hold the
  * range's first token, one cached block at a time; opening a partition needs no lookup (the
- * entry is at hand). Errors in next()/open() are logged with their message (range_iter has no
- * message channel) and returned as codes.
- * Thread rule: one thread per iterator; it holds a reference to the SSTable.
+ * entry is at hand). The partitions it opens read through the scan's chunk memo, so each chunk
+ * is looked up once however many partitions it holds; an uncached scan (compaction) keeps the
+ * chunks and index blocks it reads to itself instead of filling the chunk cache. Errors in
+ * next()/open() are logged with their message (range_iter has no message channel) and returned
+ * as codes.
+ * Thread rule: one thread per iterator; it holds a reference to the SSTable; the partitions it
+ * opened are closed before it.
  */
 #include <stdlib.h>
 
@@ -19,6 +23,7 @@ struct sst_scan {
     struct token_range r;
     uint32_t block;
     struct chunk *blk;
+    struct sstable_chunk_memo memo;
     uint32_t n, i;
     struct sstable_entry cur;
     bool has_cur;
@@ -52,7 +57,8 @@ static int scan_next(struct range_iter *base, struct pkey *out)
     while (!it->done) {
         if (!it->blk) {
             if (it->block >= it->s->summary.n) break;
-            int rc = sstable_reader_index_block(it->s, it->block, &it->blk, &it->n, &it->err);
+            int rc = sstable_reader_index_block(it->s, it->block, !it->memo.no_fill, &it->blk,
+                                                &it->n, &it->err);
             if (rc < 0) return fail(it, rc);
             it->i = 0;
         }
@@ -86,7 +92,7 @@ static int scan_open(struct range_iter *base, const struct rows_spec *spec, stru
     struct sst_scan *it = (struct sst_scan *)base;
     *out = NULL;
     if (!it->has_cur) return ERR_INVALID;
-    int rc = sstable_part_open(it->s, &it->cur, spec, out, &it->err);
+    int rc = sstable_part_open(it->s, &it->cur, spec, &it->memo, out, &it->err);
     if (rc < 0) log_error("sstable", "scan open failed: %s", it->err.text);
     return rc;
 }
@@ -95,17 +101,18 @@ static void scan_close(struct range_iter *base)
 {
     struct sst_scan *it = (struct sst_scan *)base;
     chunk_unref(it->blk);
+    sstable_chunk_memo_release(&it->memo);
     sstable_unref(it->s);
     free(it);
 }
 
 static const struct range_iter_ops scan_ops = {scan_next, scan_open, scan_close};
 
-int sstable_scan(struct sstable *s, const struct token_range *r, struct range_iter **out,
-                 struct errmsg *em)
+static int scan_new(struct sstable *s, const struct token_range *r, bool no_fill,
+                    struct range_iter **out)
 {
-    (void)em;
     struct sst_scan *it = xcalloc(1, sizeof *it);
+    it->memo.no_fill = no_fill;
     it->base.ops = &scan_ops;
     it->s = sstable_ref(s);
     it->r = *r;
@@ -116,4 +123,18 @@ int sstable_scan(struct sstable *s, const struct token_range *r, struct range_it
         it->block = sstable_index_block_for_token(s, r->start, r->start_incl);
     *out = &it->base;
     return 0;
+}
+
+int sstable_scan(struct sstable *s, const struct token_range *r, struct range_iter **out,
+                 struct errmsg *em)
+{
+    (void)em;
+    return scan_new(s, r, false, out);
+}
+
+int sstable_scan_uncached(struct sstable *s, const struct token_range *r, struct range_iter **out,
+                          struct errmsg *em)
+{
+    (void)em;
+    return scan_new(s, r, true, out);
 }

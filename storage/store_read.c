@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "node/base/mem.h"
+#include "storage/bloom.h"
 #include "storage/merge.h"
 
 #define READ_STACK_SOURCES 16
@@ -136,14 +137,18 @@ static int read_single(struct read_ctx *c)
         rc = memtable_open_partition(v->mems[i], key, spec, &its[n]);
         if (rc == 0 && its[n]) n++;
     }
+    uint64_t h[2];
+    bool hashed = false;
     for (uint32_t i = 0; i < v->nsst && rc == 0; i++) {
         struct sstable *s = v->ssts[i];
         const struct sstable_stats *ss = sstable_get_stats(s);
         if (key->token < ss->first_token || key->token > ss->last_token) continue;
-        bool may = sstable_may_contain(s, key);
+        if (!hashed) bloom_hash(key->key, key->len, h);
+        hashed = true;
+        bool may = sstable_may_contain_hash(s, h);
         table_note_bloom(c->t, !may);
         if (!may) continue;
-        rc = sstable_open_partition(s, key, spec, &its[n], c->em);
+        rc = sstable_find_partition(s, key, spec, &its[n], c->em);
         if (rc == 0 && its[n]) n++;
     }
     struct part_iter *m = NULL;

@@ -14,7 +14,7 @@
  * Each prints: BENCH <name> <ops> <seconds> <found>. The table CREATE TABLE b.kv (k blob PRIMARY
  * KEY, v blob); the memtable limit matches db_bench's 64 MiB write buffer.
  *
- * Usage: bench_storage [--benchmarks a,b,...] [--num N] [--dir DIR]
+ * Usage: bench_storage [--benchmarks a,b,...] [--num N] [--dir DIR] [--chunk_kb K] [--memtable_mib M]
  */
 #include <errno.h>
 #include <ftw.h>
@@ -22,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "node/base/be.h"
 #include "node/base/clock.h"
 #include "node/base/log.h"
 #include "node/base/murmur3.h"
+#include "storage/chunk_cache.h"
 #include "storage/store.h"
 
 #define KEY_BYTES 16
@@ -41,6 +43,8 @@ struct bench {
     uint64_t rng;
     uint16_t vcol;
     int64_t ts_us;
+    uint32_t chunk_kb;     /* the table's chunk_length_in_kb (db_bench: --block_size) */
+    uint32_t memtable_mib; /* memtable space (db_bench: --write_buffer_size) */
 };
 
 static uint64_t rng_next(struct bench *b)
@@ -66,16 +70,20 @@ static void make_value(struct bench *b, uint8_t v[VALUE_BYTES])
     memcpy(v + VALUE_BYTES / 2, v, VALUE_BYTES / 2);
 }
 
-static struct table_schema *bench_schema(void)
+static struct table_schema *bench_schema(uint32_t chunk_kb)
 {
     struct uuid id;
     memset(&id, 0x42, sizeof id);
     struct table_schema *s = table_schema_new("b", "kv", &id);
     struct errmsg em;
+    char compression[128];
+    snprintf(compression, sizeof compression,
+             "{'class': 'LZ4Compressor', 'chunk_length_in_kb': %u}", chunk_kb);
     if (table_schema_add_column(s, "k", COLUMN_PARTITION_KEY, 0, false,
                                 cql_type_native(CQL_BLOB), &em) ||
         table_schema_add_column(s, "v", COLUMN_REGULAR, -1, false, cql_type_native(CQL_BLOB),
                                 &em) ||
+        table_schema_set_option(s, "compression", compression, &em) ||
         table_schema_finish(s, &em)) {
         fprintf(stderr, "schema: %s\n", em.text);
         exit(1);
@@ -109,7 +117,8 @@ static void open_fresh(struct bench *b)
     store_config_defaults(&cfg);
     cfg.data_dir = data_dir;
     cfg.commitlog_dir = log_dir;
-    cfg.memtable_space_bytes = 64u << 20;
+    cfg.memtable_space_bytes = (uint64_t)b->memtable_mib << 20;
+    cfg.compaction_bytes_per_s = 0; /* db_bench has no rate limiter by default */
     struct errmsg em;
     if (store_open(&cfg, &b->st, &em) || store_add_table(b->st, b->s, &em) ||
         store_replay(b->st, &em)) {
@@ -133,7 +142,12 @@ static void write_phase(struct bench *b, bool seq)
         c.ts_us = r.liveness.ts_us = ++b->ts_us;
         store_pos pos;
         int rc;
-        while ((rc = store_apply(b->st, &u, &pos, &em)) == ERR_OVERLOADED) store_wait_idle(b->st);
+        /* Memtables full and the flush behind (RocksDB stalls writes likewise): back off as a
+           client would, and retry. */
+        while ((rc = store_apply(b->st, &u, &pos, &em)) == ERR_OVERLOADED) {
+            struct timespec pause = {0, 100000};
+            nanosleep(&pause, NULL);
+        }
         if (rc) {
             fprintf(stderr, "apply: %s\n", em.text);
             exit(1);
@@ -217,16 +231,50 @@ static uint64_t seekrandom(struct bench *b, uint64_t *found)
     return b->num;
 }
 
+/* CPU time of the calling thread: what the workload costs on the caller, without the
+   background threads and without other jobs on the machine. */
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* One line of the table's state after a workload (the script ignores it). */
+static void print_stats(struct bench *b, const char *name)
+{
+    struct table_stats ts;
+    if (store_table_stats(b->st, &b->s->id, &ts)) return;
+    printf("STATS %s sstables=%llu sstable_mib=%.1f memtable_mib=%.1f flushes=%llu "
+           "compactions=%llu flushed_mib=%.1f compacted_written_mib=%.1f bloom_checks=%llu "
+           "bloom_negatives=%llu\n",
+           name, (unsigned long long)ts.live_sstables, ts.sstable_bytes / 1048576.0,
+           ts.memtable_bytes / 1048576.0, (unsigned long long)ts.flushes,
+           (unsigned long long)ts.compactions, ts.bytes_flushed / 1048576.0,
+           ts.bytes_compacted_written / 1048576.0, (unsigned long long)ts.bloom_checks,
+           (unsigned long long)ts.bloom_negatives);
+    struct chunk_cache_stats cs;
+    chunk_cache_get_stats(chunk_cache_default(), &cs);
+    printf("CACHE %s hits=%llu misses=%llu evictions=%llu used_mib=%.1f entries=%llu\n", name,
+           (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+           (unsigned long long)cs.evictions, cs.used_bytes / 1048576.0,
+           (unsigned long long)cs.entries);
+}
+
 static void run_one(struct bench *b, const char *name)
 {
     uint64_t ops = b->num, found = 0;
-    int64_t t0 = clock_mono_ns();
+    int64_t t0 = clock_mono_ns(), cpu0 = thread_cpu_ns();
     if (strcmp(name, "fillseq") == 0 || strcmp(name, "fillrandom") == 0) {
         open_fresh(b);
         t0 = clock_mono_ns();
+        cpu0 = thread_cpu_ns();
         write_phase(b, name[4] == 's');
     } else if (strcmp(name, "overwrite") == 0) {
         write_phase(b, false);
+    } else if (strcmp(name, "waitforcompaction") == 0) { /* as db_bench's: not timed work */
+        store_wait_idle(b->st);
+        ops = 0;
     } else if (strcmp(name, "readrandom") == 0) {
         ops = readrandom(b, &found);
     } else if (strcmp(name, "readseq") == 0) {
@@ -238,22 +286,32 @@ static void run_one(struct bench *b, const char *name)
         exit(2);
     }
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
+    double cpu_us = (double)(thread_cpu_ns() - cpu0) / 1e3;
     printf("BENCH %s %llu %.3f %llu\n", name, (unsigned long long)ops, secs,
            (unsigned long long)found);
+    printf("CPU %s %.3f us/op (caller thread) mono_ns=%lld..%lld\n", name,
+           ops ? cpu_us / (double)ops : 0.0, (long long)t0, (long long)clock_mono_ns());
+    print_stats(b, name);
     fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-    struct bench b = {.num = 1000000, .rng = 0x853c49e6748fea9bULL};
+    struct bench b = {.num = 1000000, .rng = 0x853c49e6748fea9bULL, .chunk_kb = 16,
+                     .memtable_mib = 64};
     const char *list = "fillseq,fillrandom,overwrite,readrandom,readseq,seekrandom";
     const char *dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--benchmarks=", 13) == 0) list = argv[i] + 13;
         else if (strcmp(argv[i], "--num") == 0 && i + 1 < argc) b.num = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) dir = argv[++i];
+        else if (strcmp(argv[i], "--chunk_kb") == 0 && i + 1 < argc)
+            b.chunk_kb = (uint32_t)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--memtable_mib") == 0 && i + 1 < argc)
+            b.memtable_mib = (uint32_t)strtoul(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: %s [--benchmarks=a,b] [--num N] [--dir DIR]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--benchmarks=a,b] [--num N] [--dir DIR] [--chunk_kb K] "
+                            "[--memtable_mib M]\n", argv[0]);
             return 2;
         }
     }
@@ -261,7 +319,7 @@ int main(int argc, char **argv)
     if (!dir && !(dir = mkdtemp(tmpl))) return 1;
     snprintf(b.dir, sizeof b.dir, "%s", dir);
     log_set_level(LOG_WARN);
-    b.s = bench_schema();
+    b.s = bench_schema(b.chunk_kb);
     b.vcol = table_schema_column(b.s, "v")->id;
     open_fresh(&b);
     char names[256];
