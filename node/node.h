@@ -43,6 +43,8 @@ struct cql_server;
 struct local_node;
 struct schema_mgr;
 struct auth_mgr;
+struct vfs;
+struct vfs_fault;
 
 /* Embedded by its owner (main.c); fields are read by the phases. */
 struct node {
@@ -50,6 +52,9 @@ struct node {
     const struct config *cfg; /* borrowed: outlives the node */
     const char *config_path;  /* for the start-up log line */
     struct store *store;      /* set by the store phase */
+    struct vfs *vfs;          /* set by the store phase: the file layer every phase uses (the
+                                 fault layer from RINGDB_FAULTS, else the real file system) */
+    struct vfs_fault *faults; /* set by the store phase when RINGDB_FAULTS is set; else NULL */
     struct local_node *local; /* set by the schema phase (node/local.h) */
     struct schema_mgr *schema; /* set by the schema phase (node/cql/schema_mgr.h) */
     struct auth_mgr *auth_mgr; /* set by the auth phase (node_auth.h): roles, role statements */

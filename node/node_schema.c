@@ -10,9 +10,9 @@
 int node_schema_start(struct node *n, struct errmsg *em)
 {
     int64_t t0 = clock_mono_ns();
-    int rc = local_node_open(NULL, n->cfg, &n->local, em);
+    int rc = local_node_open(n->vfs, n->cfg, &n->local, em);
     if (rc != 0) return rc;
-    rc = schema_mgr_open(NULL, n->cfg->data_file_directories[0], n->store, &n->schema, em);
+    rc = schema_mgr_open(n->vfs, n->cfg->data_file_directories[0], n->store, &n->schema, em);
     if (rc != 0) {
         local_node_close(n->local);
         n->local = NULL;

@@ -7,6 +7,7 @@
 #include "node/base/clock.h"
 #include "node/base/log.h"
 #include "node/node.h"
+#include "storage/vfs_fault.h"
 
 static const char *sync_name(enum commitlog_sync s)
 {
@@ -18,13 +19,36 @@ static double ms_since(int64_t t0_ns)
     return (double)(clock_mono_ns() - t0_ns) / 1e6;
 }
 
+/* The file layer: RINGDB_FAULTS (storage/vfs_fault.h) lets process tests inject disk faults
+   into a real node; vfs_fault_create_from_env logs the one warning line that says so. */
+static int open_vfs(struct node *n, struct errmsg *em)
+{
+    int rc = vfs_fault_create_from_env(vfs_default(), &n->faults, em);
+    if (rc != 0) return rc;
+    n->vfs = n->faults ? vfs_fault_vfs(n->faults) : vfs_default();
+    return 0;
+}
+
+static void close_vfs(struct node *n)
+{
+    vfs_fault_destroy(n->faults);
+    n->faults = NULL;
+    n->vfs = NULL;
+}
+
 int node_store_open(struct node *n, struct errmsg *em)
 {
     struct store_config sc;
     config_store_config(n->cfg, &sc);
     int64_t t0 = clock_mono_ns();
-    int rc = store_open(&sc, &n->store, em);
+    int rc = open_vfs(n, em);
     if (rc != 0) return rc;
+    sc.vfs = n->vfs;
+    rc = store_open(&sc, &n->store, em);
+    if (rc != 0) {
+        close_vfs(n); /* a failed phase is not closed by node.c */
+        return rc;
+    }
     log_info("node",
              "store opened data_dir=%s commitlog_dir=%s commitlog_sync=%s "
              "memtable_space_mib=%llu compactors=%u ms=%.1f",
@@ -45,9 +69,11 @@ int node_store_replay(struct node *n, struct errmsg *em)
 
 void node_store_close(struct node *n)
 {
-    if (!n->store) return;
-    int64_t t0 = clock_mono_ns();
-    store_close(n->store);
-    n->store = NULL;
-    log_info("node", "store closed (memtables flushed) ms=%.1f", ms_since(t0));
+    if (n->store) {
+        int64_t t0 = clock_mono_ns();
+        store_close(n->store);
+        n->store = NULL;
+        log_info("node", "store closed (memtables flushed) ms=%.1f", ms_since(t0));
+    }
+    close_vfs(n);
 }

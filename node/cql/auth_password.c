@@ -34,6 +34,12 @@ void auth_password_check(struct auth_password *p, struct auth_check *c)
     struct auth_sasl_plain cred;
     c->status = auth_sasl_plain_parse(c->token, c->token_len, &cred, &c->em);
     if (c->status != 0) return;
+    if (p->wait_ready_fn && !p->wait_ready_fn(p->ready_ctx)) {
+        c->status = errmsg_set(&c->em, ERR_AUTH,
+                               "Unable to perform authentication: the default role is still "
+                               "being set up");
+        return;
+    }
     if (cred.user_len > AUTH_NAME_MAX || !cql_value_utf8_valid(cred.user, cred.user_len)) {
         auth_hash_verify_dummy(&p->hash, cred.pass, cred.pass_len);
         c->status = incorrect(c, &cred);

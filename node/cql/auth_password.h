@@ -13,6 +13,8 @@
  *                                    (an unknown role still costs one hash: no timing oracle)
  *   can_login false                  "u is not permitted to log in"
  *   store failure / bad role row     "Unable to perform authentication: <reason>"
+ *   default role setup still running after AUTH_SETUP_WAIT_MS (a check first waits for it)
+ *                                    "Unable to perform authentication: ..."
  *   AUTH_PENDING_MAX checks queued   "Too many authentication requests in progress" (the pool
  *                                    is shared with statements; a login flood cannot queue
  *                                    without bound)
@@ -24,6 +26,7 @@
 #define RINGDB_CQL_AUTH_PASSWORD_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "node/cql/auth.h"
 #include "node/cql/auth_hash.h"
@@ -36,6 +39,10 @@ struct auth_password {
     struct auth_roles *roles;
     struct auth_hash_params hash;
     atomic_uint pending;
+    /* Called first in every check (thread pool; may block): false when the roles are not ready
+       in time (the default role's setup has not finished). NULL: always ready. */
+    bool (*wait_ready_fn)(void *ctx);
+    void *ready_ctx;
 };
 
 void auth_password_init(struct auth_password *p, struct auth_roles *roles,

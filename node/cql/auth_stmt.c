@@ -60,6 +60,11 @@ static int dispatch(struct auth_job *j)
 
 int auth_stmt_run(struct auth_job *j)
 {
+    /* After the default role's setup, as Cassandra (a CREATE ROLE before it would keep the
+       default superuser from being created). */
+    if (!auth_mgr_wait_setup(j->m, AUTH_SETUP_WAIT_MS))
+        return errmsg_set(&j->r->em, ERR_SERVER,
+                          "the default role is still being set up; try again");
     int rc = dispatch(j);
     /* Whatever was written is durable before the client hears of it (or of the error). */
     int wrc = auth_roles_wait(auth_mgr_roles(j->m), j->pos, rc == 0 ? &j->r->em : NULL);

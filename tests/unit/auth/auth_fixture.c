@@ -34,13 +34,18 @@ static void open_all(struct afx *f)
                      0, "%s", em.text);
     cr_assert_eq(store_replay(f->st, &em), 0, "%s", em.text);
     cr_assert_eq(auth_mgr_create(&f->mc, f->st, &f->m, &em), 0, "%s", em.text);
+    if (f->is_setup_deferred) {
+        auth_mgr_setup_pending(f->m);
+        return;
+    }
     bool created;
     cr_assert_eq(auth_mgr_setup(f->m, &created, &em), 0, "%s", em.text);
 }
 
-void afx_open(struct afx *f, enum config_authenticator authn, enum config_authorizer authz)
+/* f is zeroed but for is_setup_deferred. */
+static void afx_open_with(struct afx *f, enum config_authenticator authn,
+                          enum config_authorizer authz)
 {
-    memset(f, 0, sizeof *f);
     log_set_level(LOG_WARN);
     const char *base = getenv("TMPDIR");
     char tmpl[512];
@@ -60,6 +65,20 @@ void afx_open(struct afx *f, enum config_authenticator authn, enum config_author
     arena_init(&f->a, 0);
     buf_init(&f->body);
     open_all(f);
+}
+
+void afx_open(struct afx *f, enum config_authenticator authn, enum config_authorizer authz)
+{
+    memset(f, 0, sizeof *f);
+    afx_open_with(f, authn, authz);
+}
+
+void afx_open_deferred(struct afx *f, enum config_authenticator authn,
+                       enum config_authorizer authz)
+{
+    memset(f, 0, sizeof *f);
+    f->is_setup_deferred = true;
+    afx_open_with(f, authn, authz);
 }
 
 static void close_all(struct afx *f)

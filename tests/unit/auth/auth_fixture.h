@@ -24,10 +24,15 @@ struct afx {
     struct buf body;
     struct cql_request r;
     struct cql_session session;
+    bool is_setup_deferred; /* afx_open_deferred: the setup is pending, the test runs it */
 };
 
 /* Opens everything; setup (default superuser) runs too. */
 void afx_open(struct afx *f, enum config_authenticator authn, enum config_authorizer authz);
+/* The same, but the default role's setup is only marked pending (auth_mgr_setup_pending), as
+   the node does before it queues the setup on the thread pool; the test runs auth_mgr_setup. */
+void afx_open_deferred(struct afx *f, enum config_authenticator authn,
+                       enum config_authorizer authz);
 /* Closes the auth manager and the store, then opens both again on the same directory. */
 void afx_reopen(struct afx *f);
 void afx_close(struct afx *f);

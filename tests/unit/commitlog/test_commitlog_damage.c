@@ -271,7 +271,7 @@ Test(commitlog_damage, failed_append_loses_nothing_acknowledged)
             settle(cl);
             struct vfs_fault_config fc = {.write = {.at = 10, .err = cases[c].err},
                                           .is_short_write = cases[c].is_short};
-            strcpy(fc.path_filter, ".log");
+            snprintf(fc.path_filter, sizeof fc.path_filter, ".log");
             vfs_fault_set(fault, &fc);
             int n = is_last ? 10 : 40;
             uint32_t acked = 1;

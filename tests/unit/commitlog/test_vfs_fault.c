@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -128,7 +129,7 @@ Test(vfs_fault, sync_and_allocate_failures)
 Test(vfs_fault, path_filter_limits_what_counts)
 {
     struct vfs_fault_config c = {.write = {.at = 1, .is_sticky = true}};
-    strcpy(c.path_filter, "CommitLog");
+    snprintf(c.path_filter, sizeof c.path_filter, "CommitLog");
     vfs_fault_set(fault, &c);
     struct vfile *other = open_file("data.db", O_RDWR | O_CREAT);
     struct vfile *log = open_file("CommitLog-1-1.log", O_RDWR | O_CREAT);
@@ -341,7 +342,7 @@ Test(vfs_fault, env_variable_creates_a_layer)
 Test(vfs_fault, path_filter_follows_a_rename_of_an_open_file)
 {
     struct vfs_fault_config c = {.write = {.at = 1, .is_sticky = true}};
-    strcpy(c.path_filter, ".log");
+    snprintf(c.path_filter, sizeof c.path_filter, ".log");
     vfs_fault_set(fault, &c);
     struct vfile *f = open_file("seg.spare", O_RDWR | O_CREAT);
     uint64_t off = 0;

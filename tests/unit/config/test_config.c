@@ -410,7 +410,7 @@ Test(config, deep_nesting_is_refused_quickly)
     size_t depth = 200000;
     char *y = malloc(2 * depth + 64);
     cr_assert_not_null(y);
-    size_t n = (size_t)sprintf(y, "cluster_name: x\nmemtable: ");
+    size_t n = (size_t)snprintf(y, 64, "cluster_name: x\nmemtable: ");
     memset(y + n, '[', depth);
     memset(y + n + depth, ']', depth);
     y[n + 2 * depth] = '\0';

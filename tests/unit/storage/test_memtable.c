@@ -2,6 +2,7 @@
    range scans, raw merge (purge rules), and a reader running beside a writer. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -320,7 +321,11 @@ Test(memtable, range_scan_in_token_order)
         const struct row *r;
         cr_assert_eq(part_iter_next(pi, &r), 0);
         cr_assert_not_null(r);
-        int idx = atoi((const char *)k.key + 3);
+        /* the key is "key<i>", not NUL-terminated: parse the digits within its length */
+        char digits[8] = "";
+        cr_assert(k.len > 3 && k.len - 3 < sizeof digits);
+        memcpy(digits, k.key + 3, k.len - 3);
+        int idx = (int)strtol(digits, NULL, 10);
         cr_expect_eq(be32_of(r->cells[0].value), idx);
         part_iter_close(pi);
         prev = k;
