@@ -93,8 +93,22 @@ class Node:
         except OSError:
             return ""
 
+    def _log_since(self, offset):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
     def start(self, timeout_s=START_TIMEOUT_S):
+        """Starts the process and waits for this start's listening line (a restart appends to
+        the same log, so only what was logged after this call counts)."""
         self._write_config()
+        try:
+            log_start = os.path.getsize(self.log_path)
+        except OSError:
+            log_start = 0
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen([binary(), "-f", "--config", self.config_path],
@@ -104,7 +118,7 @@ class Node:
             log.close()
         want = "cql server listening address=%s port=%d" % (self.address, self.port)
         deadline = time.monotonic() + timeout_s
-        while want not in self.log_text():
+        while want not in self._log_since(log_start):
             if self.proc.poll() is not None:
                 self.failed = True
                 raise NodeError("ringdb exited (code %d) before listening; log: %s"
