@@ -354,7 +354,8 @@ void coordinator_read(struct coordinator *c, struct coordinator_read *rd)
     rd->work.loop = rd->loop;
     rd->work.work_fn = read_work;
     rd->work.done_fn = read_done;
-    evloop_work(&rd->work);
+    if (range) evloop_work(&rd->work);
+    else evloop_work_batched(&rd->work); /* partitions: short, batched per loop turn */
 }
 
 /* ---- compare-and-set ---- */

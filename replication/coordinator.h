@@ -9,7 +9,8 @@
  * Today the only replica it can reach is the local one, called in-process: writes go through
  * store_apply and are acknowledged once store_on_durable says the commit log holds them
  * (WriteTimeout after write_request_timeout with received/blockfor/writeType); reads run
- * store_read on libuv's thread pool (evloop_work) because they do disk I/O, with the caller's
+ * store_read on libuv's thread pool because they do disk I/O (single-partition reads batched
+ * per loop iteration with evloop_work_batched, token ranges one pool job each), with the caller's
  * visitor writing the result, and stop with ReadTimeout past their deadline. Remote replicas and
  * messaging plug in behind the same calls.
  *

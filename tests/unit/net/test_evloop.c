@@ -92,3 +92,84 @@ Test(evloop, work_runs_off_the_loop_and_completes_on_it)
     cr_assert_eq(atomic_load(&done_on_loop), 8);
     cr_assert_eq(atomic_load(&work_elsewhere), 8);
 }
+
+/* evloop_work_batched: jobs submitted in one loop iteration (more than one batch's worth) run
+   off the loop, complete on it in submission order, and the loop still closes cleanly. */
+#define NBATCHED (2 * EVLOOP_BATCH_MAX + 7)
+
+static struct evloop bloop;
+static pthread_t bloop_thread;
+static struct evloop_work bw[NBATCHED];
+static atomic_int b_elsewhere;
+static int b_done;
+static bool b_order_ok = true;
+static bool b_thread_ok = true;
+
+static void b_work(struct evloop_work *w)
+{
+    (void)w;
+    if (!pthread_equal(pthread_self(), bloop_thread)) atomic_fetch_add(&b_elsewhere, 1);
+}
+
+static void b_done_fn(struct evloop_work *w)
+{
+    if (evloop_current() != &bloop) b_thread_ok = false;
+    if (w != &bw[b_done]) b_order_ok = false;
+    if (++b_done == NBATCHED) evloop_close(&bloop);
+}
+
+static void submit_batched(struct evloop_task *t)
+{
+    (void)t;
+    bloop_thread = pthread_self();
+    for (int i = 0; i < NBATCHED; i++) {
+        bw[i].loop = &bloop;
+        bw[i].work_fn = b_work;
+        bw[i].done_fn = b_done_fn;
+        evloop_work_batched(&bw[i]);
+    }
+}
+
+Test(evloop, batched_work_runs_off_the_loop_and_completes_in_order)
+{
+    cr_assert_eq(evloop_create(&bloop, 3), 0);
+    struct evloop_task t = {.fn = submit_batched};
+    evloop_post(&bloop, &t);
+    cr_assert_eq(evloop_start(&bloop), 0);
+    evloop_join(&bloop);
+    cr_assert_eq(b_done, NBATCHED);
+    cr_assert_eq(atomic_load(&b_elsewhere), NBATCHED);
+    cr_assert(b_order_ok, "completions in submission order");
+    cr_assert(b_thread_ok, "completions on the loop thread");
+}
+
+/* Called off the loop's thread, evloop_work_batched hops to the loop like evloop_work. */
+static struct evloop oloop;
+static atomic_int o_done;
+
+static void o_work(struct evloop_work *w)
+{
+    (void)w;
+}
+
+static void o_done_fn(struct evloop_work *w)
+{
+    (void)w;
+    if (evloop_current() == &oloop && atomic_fetch_add(&o_done, 1) + 1 == 4)
+        evloop_close(&oloop);
+}
+
+Test(evloop, batched_work_from_another_thread_completes_on_the_loop)
+{
+    cr_assert_eq(evloop_create(&oloop, 4), 0);
+    cr_assert_eq(evloop_start(&oloop), 0);
+    static struct evloop_work w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i].loop = &oloop;
+        w[i].work_fn = o_work;
+        w[i].done_fn = o_done_fn;
+        evloop_work_batched(&w[i]);
+    }
+    evloop_join(&oloop);
+    cr_assert_eq(atomic_load(&o_done), 4);
+}
