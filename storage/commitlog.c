@@ -3,9 +3,18 @@
  * CommitLogSegmentManager). The sync thread is in commitlog_sync.c, validation and replay in
  * commitlog_replay.c, the byte layout in clseg.h; shared state in commitlog_int.h.
  *
- * Append path: the record is assembled and written with one pwrite while holding the mutex, so
- * every acknowledged record has reached the OS (a kill -9 loses nothing appended) and records
- * land contiguously in position order. When the active segment cannot take the record plus the
+ * Append path: the record is assembled and copied into the active segment while holding the
+ * mutex, so every acknowledged record has reached the OS (a kill -9 loses nothing appended) and
+ * records land contiguously in position order. The copy goes into a shared mapping of a window
+ * (MAP_WINDOW_BYTES) of the preallocated segment, as Cassandra's memory-mapped segments: the
+ * bytes are in the page cache at once, with no system call per append (a pwrite per append was
+ * half the cost of a write); the window moves forward as the segment fills, so at most one
+ * window per log is mapped (resident memory stays small), and the sync thread's fdatasync of
+ * the file makes mapped stores durable as it does written ones. A vfs without mapping (the
+ * fault layer), a failed mmap or a record over half a window falls back to one pwrite.
+ * Mapping relies on the preallocation: a store into a mapped page never allocates (on a
+ * copy-on-write file system a full disk could still raise SIGBUS there; ringdb expects ext4 or
+ * XFS for its commit log, as Cassandra does). When the active segment cannot take the record plus the
  * end-of-segment marker, the append writes the marker and switches to the spare segment the
  * sync thread preallocated (posix_fallocate, header written and synced), so switching costs no
  * I/O beyond the marker and a rename. Without a spare (allocation is behind, or failed with
@@ -37,6 +46,7 @@
 #define SPARE_NAME_SUFFIX ".spare"
 #define OLD_SEGMENTS_MAX 100000u
 #define ZERO_CHUNK_BYTES (256u << 10)
+#define MAP_WINDOW_BYTES (1u << 20) /* a multiple of every page size in use */
 
 static char *segment_path(const struct commitlog *cl, uint32_t id, const char *suffix)
 {
@@ -51,9 +61,20 @@ char *commitlog__segment_path(const struct commitlog *cl, uint32_t id)
     return segment_path(cl, id, SEGMENT_NAME_SUFFIX);
 }
 
+/* Drops seg's mapped window (its stores stay in the page cache for the next fdatasync). */
+static void segment_unmap(struct cl_segment *seg)
+{
+    if (!seg->map) return;
+    int rc = vfile_unmap(seg->file, seg->map, seg->map_len);
+    ASSERT(rc == 0); /* munmap of a mapping we made fails only on a bug */
+    seg->map = NULL;
+    seg->map_off = seg->map_len = 0;
+}
+
 void commitlog__segment_free(struct cl_segment *seg)
 {
     if (!seg) return;
+    segment_unmap(seg);
     vfile_close(seg->file);
     free(seg->path);
     free(seg->marks);
@@ -72,7 +93,9 @@ static uint64_t new_nonce(void)
 /* Writes the header and zeros over the whole (allocated) file, then syncs it: the extents are
    then written, not "unwritten", so a later fdatasync of records flushes data only, with no
    extent conversion to make durable (PostgreSQL's wal_init_zero; on ext4 it made sync rounds
-   2-5x faster here). The header goes out with the first chunk. */
+   2-5x faster here). The header goes out with the first chunk. Only for batch and group modes,
+   where writers wait for those syncs: in periodic mode nobody waits for a sync, and writing
+   every segment twice doubled the commit log's share of the disk writes for nothing. */
 static int zero_fill(struct vfile *f, const uint8_t *head, uint64_t bytes)
 {
     uint8_t *chunk = xcalloc(1, ZERO_CHUNK_BYTES);
@@ -101,10 +124,12 @@ int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
     uint8_t head[CLSEG_SEGMENT_HEADER_BYTES];
     clseg_header_encode(head, id, nonce);
     rc = vfile_allocate(f, 0, cl->cfg.segment_bytes);
-    if (rc == 0 && is_spare)
+    bool is_zeroed = is_spare && cl->cfg.sync_mode != COMMITLOG_SYNC_PERIODIC;
+    if (rc == 0 && is_zeroed)
         rc = zero_fill(f, head, cl->cfg.segment_bytes);
     else if (rc == 0)
         rc = vfile_pwrite(f, head, sizeof head, 0);
+    if (rc == 0 && is_spare && !is_zeroed) rc = vfile_sync(f);
     if (rc < 0) {
         vfile_close(f);
         vfs_unlink(cl->vfs, path);
@@ -134,6 +159,42 @@ static void segment_list_append(struct commitlog *cl, struct cl_segment *seg)
     *pp = seg;
 }
 
+/* Whether bytes [off, off + n) of seg lie in its mapped window, moving the window there when
+   they can: mapping is offered, the bytes fit in one window, and mmap succeeds. */
+static bool segment_window(struct commitlog *cl, struct cl_segment *seg, uint32_t off, size_t n)
+{
+    if (seg->map && off >= seg->map_off && off + n <= (uint64_t)seg->map_off + seg->map_len)
+        return true;
+    if (!vfile_can_map(seg->file) || n > MAP_WINDOW_BYTES / 2) return false;
+    segment_unmap(seg);
+    uint64_t start = off & ~(uint64_t)(MAP_WINDOW_BYTES - 1);
+    if (off + n > start + MAP_WINDOW_BYTES) start = off & ~(uint64_t)(MAP_WINDOW_BYTES / 2 - 1);
+    uint64_t len = cl->cfg.segment_bytes - start;
+    if (len > MAP_WINDOW_BYTES) len = MAP_WINDOW_BYTES;
+    ASSERT(off + n <= start + len);
+    void *p;
+    int rc = vfile_map(seg->file, start, (size_t)len, &p);
+    if (rc < 0) {
+        static struct log_limit lim;
+        if (log_limit_allow(&lim, 60000))
+            log_warn("commitlog", "mmap failed, appending with pwrite err=%s", err_name(rc));
+        return false;
+    }
+    seg->map = p;
+    seg->map_off = (uint32_t)start;
+    seg->map_len = (uint32_t)len;
+    return true;
+}
+
+/* Puts n bytes at offset off of seg: a copy into its mapped window, else a pwrite. */
+static int segment_write(struct commitlog *cl, struct cl_segment *seg, const void *p, size_t n,
+                         uint32_t off)
+{
+    if (!segment_window(cl, seg, off, n)) return vfile_pwrite(seg->file, p, n, off);
+    memcpy(seg->map + (off - seg->map_off), p, n);
+    return 0;
+}
+
 /* Writes the end-of-segment (or clean-shutdown) marker at seg's write offset; the caller
    advances the offset once the marker is to stay. Called with mu held. */
 static int write_marker(struct commitlog *cl, struct cl_segment *seg)
@@ -141,7 +202,7 @@ static int write_marker(struct commitlog *cl, struct cl_segment *seg)
     uint8_t m[CLSEG_MARKER_BYTES];
     clseg_record_encode(m, seg->nonce, NULL, cl->synced_pos, NULL, 0, crc32c(NULL, 0));
     ASSERT(seg->write_off + sizeof m <= cl->cfg.segment_bytes);
-    return vfile_pwrite(seg->file, m, sizeof m, seg->write_off);
+    return segment_write(cl, seg, m, sizeof m, seg->write_off);
 }
 
 /* Gives the spare its segment name: from now on it is part of the log. The name becomes durable
@@ -178,7 +239,10 @@ static int switch_segment(struct commitlog *cl)
         cl->spare = next; /* keep it for the retry; the next append overwrites the marker */
         return rc;
     }
-    if (cl->active) cl->active->write_off += CLSEG_MARKER_BYTES;
+    if (cl->active) {
+        cl->active->write_off += CLSEG_MARKER_BYTES;
+        segment_unmap(cl->active); /* full: only the sync thread's fdatasync is left */
+    }
     log_debug("commitlog", "switch from=%u to=%u inline=%d", cl->active ? cl->active->id : 0,
               next->id, next->needs_dir_sync);
     segment_list_append(cl, next);
@@ -329,7 +393,7 @@ int commitlog_append(struct commitlog *cl, const struct uuid *table_id, const ui
     xgrow((void **)&cl->wbuf, &cl->wbuf_cap, need, 1);
     clseg_record_encode(cl->wbuf, seg->nonce, table_id, cl->synced_pos, rec, (uint32_t)len,
                         payload_crc);
-    rc = vfile_pwrite(seg->file, cl->wbuf, need, seg->write_off);
+    rc = segment_write(cl, seg, cl->wbuf, need, seg->write_off);
     if (rc < 0) goto fail;
     seg->write_off += (uint32_t)need;
     cl->written_pos = clseg_pos(seg->id, seg->write_off);

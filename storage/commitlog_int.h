@@ -3,7 +3,7 @@
  * pattern; nothing outside storage/commitlog*.c includes this):
  *   commitlog.c         open/close, append, segments (switch, spare, deletion), flush marks
  *   commitlog_sync.c    the sync thread, durability waits and callbacks (group commit), and the
- *                       allocator thread that keeps a zero-filled spare segment ready
+ *                       allocator thread that keeps a preallocated spare segment ready
  *   commitlog_replay.c  validation of existing segments at open, and replay
  * Cross-file functions are named commitlog__*.
  *
@@ -37,6 +37,10 @@ struct cl_segment {
     char *path;
     struct vfile *file;    /* NULL for segments of an earlier run (opened only to replay) */
     uint32_t write_off;    /* bytes in use: header + records (+ marker once full) */
+    uint8_t *map;          /* active segment: a shared mapping of [map_off, map_off + map_len)
+                              that appends copy into (NULL: pwrite; see commitlog.c) */
+    uint32_t map_off;
+    uint32_t map_len;
     bool is_old;           /* found at open */
     bool is_replayed;      /* old: replay ran, so marks are known */
     bool has_header;       /* old: the header is intact (nonce known) */
@@ -69,7 +73,7 @@ struct commitlog {
 
     struct cl_segment *segs; /* every segment file we know, by id (active included) */
     struct cl_segment *active;
-    struct cl_segment *spare; /* preallocated and zero-filled; not in segs yet */
+    struct cl_segment *spare; /* preallocated (zero-filled unless periodic); not in segs yet */
     uint32_t next_id;
     uint8_t *wbuf; /* record assembly buffer (appends hold mu) */
     size_t wbuf_cap;
@@ -112,9 +116,10 @@ void commitlog__collect_garbage(struct commitlog *cl);
 void commitlog__mark(struct cl_segment *seg, const struct uuid *table_id, store_pos end);
 void commitlog__segment_free(struct cl_segment *seg);
 /* Creates, preallocates (posix_fallocate: a full disk fails here) and heads a new segment file.
-   A spare is also zero-filled and synced, and gets a .spare name, so that a spare left behind
-   by a crash is never mistaken for a segment of the log; switching to it renames it. An inline
-   segment is not synced here: the sync thread's fsync of it covers the header too. */
+   A spare is also synced (in batch and group modes zero-filled first, see zero_fill), and gets
+   a .spare name, so that a spare left behind by a crash is never mistaken for a segment of the
+   log; switching to it renames it. An inline segment is not synced here: the sync thread's
+   fsync of it covers the header too. */
 int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
                               struct cl_segment **out);
 

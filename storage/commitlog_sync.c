@@ -17,7 +17,8 @@
  * the mutex, sync the directory (for inline-created segments) and each file in id order, take the
  * mutex, publish synced_pos = target, wake waiters, run callbacks outside the mutex. A failed
  * round sets the sticky sync_error: every waiter and callback not yet covered gets it.
- * A second thread, the allocator, keeps one preallocated, zero-filled spare segment ready.
+ * A second thread, the allocator, keeps one preallocated spare segment ready (zero-filled in
+ * batch and group modes).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -207,7 +208,7 @@ static void *sync_main(void *arg)
 }
 
 /* The allocator thread (Cassandra's COMMIT-LOG-ALLOCATOR): keeps one spare segment ready, so
-   its zero-filling never delays a sync round, and deletes clean segments once they are synced. */
+   its preparation never delays a sync round, and deletes clean segments once they are synced. */
 static void *alloc_main(void *arg)
 {
     struct commitlog *cl = arg;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,6 +154,20 @@ static int os_list_dir(struct vfs *v, const char *dir, int (*cb)(void *arg, cons
     return 0;
 }
 
+static int os_map(struct vfile *f, uint64_t off, size_t len, void **out)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, os_fd(f), (off_t)off);
+    if (p == MAP_FAILED) return -errno;
+    *out = p;
+    return 0;
+}
+
+static int os_unmap(struct vfile *f, void *p, size_t len)
+{
+    (void)f;
+    return munmap(p, len) < 0 ? -errno : 0;
+}
+
 static const struct vfs_ops os_ops = {
     .open = os_open,
     .pwrite = os_pwrite,
@@ -168,6 +183,8 @@ static const struct vfs_ops os_ops = {
     .mkdir = os_mkdir,
     .sync_dir = os_sync_dir,
     .list_dir = os_list_dir,
+    .map = os_map,
+    .unmap = os_unmap,
 };
 
 static struct vfs os_vfs = {.ops = &os_ops};
@@ -224,6 +241,22 @@ int vfile_close(struct vfile *f)
 {
     if (!f) return 0;
     return f->vfs->ops->close(f);
+}
+
+bool vfile_can_map(const struct vfile *f)
+{
+    return f->vfs->ops->map != NULL && f->vfs->ops->unmap != NULL;
+}
+
+int vfile_map(struct vfile *f, uint64_t off, size_t len, void **out)
+{
+    if (!vfile_can_map(f)) return -ENOTSUP;
+    return f->vfs->ops->map(f, off, len, out);
+}
+
+int vfile_unmap(struct vfile *f, void *p, size_t len)
+{
+    return f->vfs->ops->unmap(f, p, len);
 }
 
 int vfs_rename(struct vfs *v, const char *from, const char *to)

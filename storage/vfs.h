@@ -38,6 +38,12 @@ struct vfs_ops {
     /* Calls cb for each entry name of dir (not "." or ".."); cb returns non-zero to stop. */
     int (*list_dir)(struct vfs *v, const char *dir, int (*cb)(void *arg, const char *name),
                     void *arg);
+    /* Optional (NULL: not offered, as by the fault layer): maps bytes [off, off + len) of the
+       file shared and writable (off a multiple of the page size, the range inside the file).
+       A store into the mapping is in the OS page cache at once, as after a pwrite (a kill -9
+       loses nothing); sync makes it durable. Unmapped by unmap with the same p and len. */
+    int (*map)(struct vfile *f, uint64_t off, size_t len, void **out);
+    int (*unmap)(struct vfile *f, void *p, size_t len);
 };
 
 struct vfs {
@@ -63,6 +69,10 @@ int vfile_allocate(struct vfile *f, uint64_t off, uint64_t len);
 int vfile_truncate(struct vfile *f, uint64_t len);
 int vfile_size(struct vfile *f, uint64_t *out);
 int vfile_close(struct vfile *f); /* accepts NULL */
+bool vfile_can_map(const struct vfile *f);
+/* -ENOTSUP when the vfs does not offer mapping; else see vfs_ops.map. */
+int vfile_map(struct vfile *f, uint64_t off, size_t len, void **out);
+int vfile_unmap(struct vfile *f, void *p, size_t len);
 int vfs_rename(struct vfs *v, const char *from, const char *to);
 int vfs_unlink(struct vfs *v, const char *path);
 int vfs_link(struct vfs *v, const char *from, const char *to);
