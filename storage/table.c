@@ -12,6 +12,12 @@
  *   offset 20 size 4  be32 CRC32C of bytes 0..20
  * At open, SSTables below the floor, or flushed from records at or before the position, are
  * deleted: a crash between the truncation and their deletion must not resurrect them.
+ *
+ * The table's directory is made when the table first writes a file there (flush, truncation
+ * record), not at open: a node's first start opens ~50 system tables, most of which never get
+ * a file, and on a busy ext4 journal each mkdir costs milliseconds of start-up. A missing
+ * directory opens as an empty table. Once made, its entry is synced into the keyspace
+ * directory, and the keyspace's into the data directory, before a file in it is relied upon.
  */
 #include "storage/table.h"
 
@@ -39,6 +45,7 @@ struct table {
     struct commitlog *cl;
     struct uuid id;
     char *dir;
+    atomic_bool has_dir; /* dir exists and its entry is durable (ensure_dir) */
     pthread_mutex_t write_mu;
     struct memtable *active; /* write_mu; one reference of its own */
     _Atomic int64_t active_since_ms; /* when active was made (monotonic clock) */
@@ -157,6 +164,29 @@ static int read_truncation(struct table *t, store_pos *pos, uint32_t *gen_floor,
     return 0;
 }
 
+/* Syncs the directory holding path's last component, then cuts path there. */
+static int sync_parent(struct vfs *v, char *path)
+{
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0;
+    *slash = '\0';
+    return vfs_sync_dir(v, path);
+}
+
+/* Makes the table's directory if it is not there yet (see the file head). Idempotent, so two
+   threads (a flush and a truncation) may run it at once. */
+static int ensure_dir(struct table *t)
+{
+    if (atomic_load(&t->has_dir)) return 0;
+    char path[TABLE_DIR_MAX];
+    snprintf(path, sizeof path, "%s", t->dir); /* fits: checked at open */
+    int rc = vfs_mkdir_p(t->vfs, t->dir);
+    if (rc == 0) rc = sync_parent(t->vfs, path); /* the table's entry in the keyspace dir */
+    if (rc == 0) rc = sync_parent(t->vfs, path); /* the keyspace's entry in the data dir */
+    if (rc == 0) atomic_store(&t->has_dir, true);
+    return rc;
+}
+
 static int write_truncation(struct table *t, store_pos pos, uint32_t gen_floor)
 {
     char path[TABLE_DIR_MAX + 16];
@@ -166,7 +196,8 @@ static int write_truncation(struct table *t, store_pos pos, uint32_t gen_floor)
     be64_store(p + 8, pos);
     be32_store(p + 16, gen_floor);
     be32_store(p + 20, crc32c(p, 20));
-    return vfs_write_atomic(t->vfs, path, p, sizeof p);
+    int rc = ensure_dir(t);
+    return rc < 0 ? rc : vfs_write_atomic(t->vfs, path, p, sizeof p);
 }
 
 /* Opens the SSTables of the directory into a new view; deletes truncated ones. */
@@ -177,6 +208,8 @@ static int open_sstables(struct table *t, struct table_schema *s, struct errmsg 
     size_t n = 0, live = 0;
     int rc = read_truncation(t, &trunc_pos, &floor, em);
     if (rc == 0) rc = sstable_list(t->vfs, t->dir, &gens, &n, em);
+    if (rc == 0) atomic_store(&t->has_dir, true);
+    if (rc == -ENOENT) rc = 0; /* not made yet: an empty table (file head) */
     if (rc < 0) return rc;
     struct table_view *v = view_new(s, 1, (uint32_t)n);
     t->replay_bound = trunc_pos;
@@ -227,9 +260,9 @@ int table_open(struct vfs *vfs, const char *data_dir, struct table_schema *s,
     t->schema = table_schema_ref(s);
     pthread_mutex_init(&t->write_mu, NULL);
     pthread_mutex_init(&t->view_mu, NULL);
-    int rc = strlen(t->dir) < TABLE_DIR_MAX ? vfs_mkdir_p(vfs, t->dir) : ERR_LIMIT;
+    int rc = strlen(t->dir) < TABLE_DIR_MAX ? 0 : ERR_LIMIT;
     if (rc < 0) {
-        errmsg_set(em, rc, "cannot create table directory %s", t->dir);
+        errmsg_set(em, rc, "table directory path too long: %s", t->dir);
     } else {
         rc = open_sstables(t, s, em);
     }
@@ -412,7 +445,9 @@ static int write_sstable(struct table *t, struct memtable *m, store_pos bound,
                                     .expected_partitions = memtable_partitions(m)};
     struct sstable_writer *w = NULL;
     uint32_t gen = table_next_generation(t);
-    int rc = sstable_writer_open(t->vfs, t->dir, gen, v->schema, &wo, &w, em);
+    int rc = ensure_dir(t);
+    if (rc < 0) errmsg_set(em, rc, "cannot create table directory %s: %s", t->dir, strerror(-rc));
+    else rc = sstable_writer_open(t->vfs, t->dir, gen, v->schema, &wo, &w, em);
     if (rc == 0) rc = write_partitions(m, v, w, em);
     if (rc == 0) rc = sstable_writer_finish(w, out, em);
     else sstable_writer_abort(w);

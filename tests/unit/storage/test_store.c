@@ -1,6 +1,7 @@
 /* Tests through the store façade: write, flush, read back; merge across the memtable and
    SSTables; paging; truncate; memory pressure; restart with commit-log replay after a crash. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -262,6 +263,47 @@ Test(store, truncate_drops_everything_and_stays_dropped)
     store_close(f.st);
     sfx_open(&f); /* replay must not bring back what was truncated */
     cr_expect_str_eq(read_all(&f), "b:[3=3]");
+    sfx_fini(&f);
+}
+
+/* The table's directory: none until the table first writes a file there (start-up opens many
+   tables that never do); a flush makes it, and a truncation of a table that never flushed. */
+static bool table_dir_exists(struct sfx *f)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", f->data_dir, f->s->keyspace);
+    DIR *d = opendir(path);
+    if (!d) return false;
+    bool found = false;
+    size_t n = strlen(f->s->name);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strncmp(e->d_name, f->s->name, n) == 0 && e->d_name[n] == '-') found = true;
+    closedir(d);
+    return found;
+}
+
+Test(store, table_directory_is_made_on_first_file)
+{
+    struct sfx f;
+    sfx_init(&f);
+    cr_assert_not(table_dir_exists(&f), "made at open");
+    put(&f, "a", 1, 10, 1, true);
+    cr_assert_not(table_dir_exists(&f), "made by a write that only reached the memtable");
+    flush(&f);
+    cr_assert(table_dir_exists(&f));
+    store_close(f.st);
+    sfx_open(&f);
+    cr_expect_str_eq(read_all(&f), "a:[1=1]");
+    sfx_fini(&f);
+
+    sfx_init(&f);
+    struct errmsg em;
+    cr_assert_eq(store_truncate(f.st, &f.s->id, &em), 0, "%s", em.text);
+    cr_assert(table_dir_exists(&f), "the truncation record needs the directory");
+    put(&f, "b", 1, 10, 1, true);
+    store_close(f.st);
+    sfx_open(&f);
+    cr_expect_str_eq(read_all(&f), "b:[1=1]");
     sfx_fini(&f);
 }
 
