@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ringdb needs, only those missing, so a second run is quick.
-# Usage: deploy/deps.sh [build|test|bench]...   (build is always included)
+# Usage: deploy/deps.sh [build|test|bench]...   (build and the shell's run set always included)
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libuv1-dev libsodium-dev libmsgpack-dev liblz4-dev
             libyaml-dev)
-test_pkgs=(libcriterion-dev clang libclang-rt-14-dev python3-cassandra python3-lz4 procps)
+# The shell (node/tools/ringsh) runs on Debian's Python driver: needed wherever ringdb runs.
+run_pkgs=(python3-cassandra python3-lz4)
+test_pkgs=(libcriterion-dev clang libclang-rt-14-dev procps)
 bench_pkgs=(rocksdb-tools redis-server redis-tools)
 
-want=("${build_pkgs[@]}")
+want=("${build_pkgs[@]}" "${run_pkgs[@]}")
 for group in "$@"; do
     case "$group" in
         build) ;;

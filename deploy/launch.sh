@@ -148,16 +148,14 @@ if ! grep -qi 'listening' "$run_dir/node1/logs/system.log"; then
 fi
 echo
 echo "Connect:"
-shell=$(find "$root/build/node/tools" -maxdepth 1 -type f -perm -u+x -name '*sh*' 2>/dev/null |
-    head -n 1)
-if [ -n "$shell" ]; then
-    echo "  ${shell#"$root"/} 127.0.0.1 9042"
+if [ -x "$root/build/node/tools/ringsh" ]; then
+    echo "  build/node/tools/ringsh 127.0.0.1 9042"
 else
     echo "  (the cqlsh-style shell of node/tools is not built yet)"
 fi
 command -v cqlsh >/dev/null 2>&1 && echo "  cqlsh 127.0.0.1 9042"
 cat <<'EOF'
-  python3 -c 'from cassandra.cluster import Cluster
+  /usr/bin/python3 -c 'from cassandra.cluster import Cluster
 s = Cluster(["127.0.0.1"]).connect()
 print(s.execute("SELECT release_version FROM system.local").one())'
 Stop:

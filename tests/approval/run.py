@@ -31,216 +31,28 @@ Directives (comment lines starting "-- @", apply to the next statement):
                      statement is reported as a known gap instead of a failure, and a
                      matching one as "gap closed" (then drop the directive)
 """
-import datetime
 import difflib
-import math
 import os
-import re
 import sys
-import uuid
-from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "clients"))
 import ringdb_harness as rh  # noqa: E402
+# The cqlsh formatting is the shell's own (node/tools/ringsh_format.py), so these tests check
+# the code ringsh runs.
+sys.path.insert(0, os.path.join(rh.REPO, "node", "tools"))
+import ringsh_format as fmt  # noqa: E402
 
-from cassandra import cqltypes  # noqa: E402
 from cassandra import protocol  # noqa: E402
 from cassandra.query import SimpleStatement  # noqa: E402
-from cassandra.util import Date, Duration, Time  # noqa: E402
 
-PAGE_SIZE = 100  # cqlsh's page size
-FLOAT_PRECISION = 5  # cqlsh's default for float and double
-
-
-# ---------------------------------------------------------------- statement splitting
 
 def split_statements(text):
-    """[(directives, statement text without the final ';')] from a .cql script. Splits on ';'
-    outside quotes, comments and BEGIN BATCH ... APPLY BATCH."""
-    out, buf, directives = [], [], []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        two = text[i:i + 2]
-        if two in ("--", "//"):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            line = text[i:j]
-            if line.startswith("-- @") and not "".join(buf).strip():
-                directives.append(line[4:].split())
-            elif "".join(buf).strip():
-                buf.append(line)  # a comment inside a statement is kept (echoed as written)
-            i = j
-            continue
-        if two == "/*":
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            if "".join(buf).strip():
-                buf.append(text[i:j])
-            i = j
-            continue
-        if c in "'\"":
-            j = i + 1
-            while j < n:
-                if text[j] == c:
-                    if j + 1 < n and text[j + 1] == c:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            buf.append(text[i:j + 1])
-            i = j + 1
-            continue
-        if two == "$$":
-            j = text.find("$$", i + 2)
-            j = n if j < 0 else j + 2
-            buf.append(text[i:j])
-            i = j
-            continue
-        if c == ";":
-            stmt = "".join(buf).strip()
-            words = stmt.upper().split()
-            in_batch = words[:1] == ["BEGIN"] and words[-2:] != ["APPLY", "BATCH"]
-            if in_batch:
-                buf.append(c)
-                i += 1
-                continue
-            if stmt:
-                out.append((directives, stmt))
-            buf, directives = [], []
-            i += 1
-            continue
-        buf.append(c)
-        i += 1
-    if "".join(buf).strip():
-        raise ValueError("statement without a final ';': %r" % "".join(buf).strip()[:80])
-    return out
-
-
-# ---------------------------------------------------------------- value formatting (cqlsh)
-
-def _escape_controls(s):
-    # cqlsh shows control characters (and 0x7f..0xa0) the way Python's repr does.
-    return re.sub(r"[\x00-\x1f\x7f-\xa0]", lambda m: repr(m.group(0))[1:-1], s)
-
-
-def fmt_text(s, quote):
-    s = s.replace("\\", "\\\\")
-    if quote:
-        s = s.replace("'", "''")
-    s = _escape_controls(s)
-    return "'%s'" % s if quote else s
-
-
-def fmt_float(v, precision=FLOAT_PRECISION):
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    exponent = int(math.log10(abs(v))) if abs(v) > sys.float_info.epsilon else -sys.maxsize - 1
-    if -4 <= exponent < precision:
-        precision = precision + exponent + 1
-    return "%.*g" % (precision, v)
-
-
-def fmt_timestamp(v):
-    if isinstance(v, datetime.datetime):
-        try:
-            return v.strftime("%Y-%m-%d %H:%M:%S.%f") + "+0000"
-        except ValueError:
-            pass
-    return str(v)
-
-
-def fmt_duration(d):
-    out = "-" if d.months < 0 or d.days < 0 or d.nanoseconds < 0 else ""
-
-    def take(value, unit_size, unit):
-        nonlocal out
-        if value == 0 or value < unit_size:
-            return value
-        out += "%d%s" % (value // unit_size, unit)
-        return value % unit_size
-    rest = take(abs(d.months), 12, "y")
-    take(rest, 1, "mo")
-    take(abs(d.days), 1, "d")
-    if d.nanoseconds:
-        rest = abs(d.nanoseconds)
-        for size, unit in ((3600 * 10**9, "h"), (60 * 10**9, "m"), (10**9, "s"),
-                           (10**6, "ms"), (10**3, "us"), (1, "ns")):
-            rest = take(rest, size, unit)
-    return out
-
-
-def _base(t):
-    """The driver type without frozen<> / reversed<> wrappers."""
-    while t is not None and issubclass(t, (cqltypes.FrozenType, cqltypes.ReversedType)):
-        t = t.subtypes[0]
-    return t
-
-
-def fmt_value(v, t, quote=False):
-    """v (as the driver returns it) of driver type t, as cqlsh prints it."""
-    t = _base(t)
-    if v is None:
-        return "null"
-    if t is not None and issubclass(t, cqltypes.UserType):
-        fields = []
-        for name, sub, fv in zip(t.fieldnames, t.subtypes, v):
-            fields.append("%s: %s" % (fmt_text(name, False),
-                                      "null" if fv is None else fmt_value(fv, sub, True)))
-        return "{" + ", ".join(fields) + "}"
-    if t is not None and issubclass(t, cqltypes.TupleType):
-        return "(" + ", ".join(fmt_value(x, s, True) for x, s in zip(v, t.subtypes)) + ")"
-    if t is not None and issubclass(t, cqltypes.MapType):
-        kt, vt = t.subtypes
-        items = sorted(v.items())
-        return "{" + ", ".join("%s: %s" % (fmt_value(k, kt, True), fmt_value(x, vt, True))
-                               for k, x in items) + "}"
-    if t is not None and issubclass(t, cqltypes.SetType):
-        return "{" + ", ".join(fmt_value(x, t.subtypes[0], True) for x in sorted(v)) + "}"
-    if t is not None and issubclass(t, cqltypes.ListType):
-        return "[" + ", ".join(fmt_value(x, t.subtypes[0], True) for x in v) + "]"
-    name = t.typename if t is not None else None
-    if name == "inet":
-        return "'%s'" % v if quote else str(v)
-    if name == "timestamp" or isinstance(v, datetime.datetime):
-        s = fmt_timestamp(v)
-        return "'%s'" % s if quote else s
-    if isinstance(v, str):
-        return fmt_text(v, quote)
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float):
-        return fmt_float(v)
-    if isinstance(v, (bytes, bytearray)):
-        return "0x" + bytes(v).hex()
-    if isinstance(v, Duration):
-        return fmt_duration(v)
-    if isinstance(v, (int, Decimal, uuid.UUID, Date, Time)):
-        return str(v)
-    return fmt_text(str(v), False)
-
-
-def fmt_table(names, types, rows, mask=()):
-    """cqlsh's non-interactive table: header left-aligned, values right-aligned."""
-    cells = []
-    for r in rows:
-        cells.append(["<masked>" if names[i] in mask and v is not None else fmt_value(v, types[i])
-                      for i, v in enumerate(r)])
-    widths = [len(n) for n in names]
-    for row in cells:
-        for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
-    lines = ["", " " + " | ".join(n.ljust(w) for n, w in zip(names, widths)),
-             "-" + "-+-".join("-" * w for w in widths) + "-"]
-    if not cells:
-        lines.append("")
-    for row in cells:
-        lines.append(" " + " | ".join(c.rjust(w) for c, w in zip(row, widths)))
-    lines += ["", "(%d rows)" % len(rows)]
-    return lines
+    """[(directives, statement text without the final ';')] from a .cql script."""
+    stmts, rest = fmt.split_statements(text)
+    if rest:
+        raise ValueError("statement without a final ';': %r" % rest.strip()[:80])
+    return stmts
 
 
 # ---------------------------------------------------------------- errors
@@ -276,27 +88,12 @@ def fmt_error(exc):
 
 # ---------------------------------------------------------------- running
 
-def is_describe(stmt):
-    return re.match(r"(?is)^\s*desc(ribe)?\b", stmt) is not None
-
-
-def fmt_describe(rs_names, rows):
-    if "create_statement" in rs_names:
-        out = [""]
-        i = rs_names.index("create_statement")
-        for r in rows:
-            out.extend(r[i].split("\n"))
-            out.append("")
-        return out
-    return None
-
-
 def run_statement(session, directives, stmt):
     out = ["> " + line for line in stmt.rstrip().split("\n")]
     out[-1] += ";"
     opts = {d[0]: d[1:] for d in directives}
     try:
-        rs = session.execute(SimpleStatement(stmt, fetch_size=PAGE_SIZE), timeout=30)
+        rs = session.execute(SimpleStatement(stmt, fetch_size=fmt.PAGE_SIZE), timeout=30)
     except Exception as e:  # noqa: BLE001 - every error is part of the output
         return out + fmt_error(e)
     names = list(rs.column_names or [])
@@ -306,13 +103,14 @@ def run_statement(session, directives, stmt):
     rows = list(rs)  # every page
     if "columns" in opts:
         return out + ["columns: " + ", ".join(
-            "%s %s" % (n, _base(t).cql_parameterized_type()) for n, t in zip(names, types)),
+            "%s %s" % (n, fmt.base_type(t).cql_parameterized_type())
+            for n, t in zip(names, types)),
             "(%d rows)" % len(rows)]
-    if is_describe(stmt):
-        d = fmt_describe(names, rows)
-        if d is not None:
-            return out + d
-    return out + fmt_table(names, types, rows, set(opts.get("mask", [])))
+    if fmt.is_describe(stmt) and "create_statement" in names:
+        # cqlsh prints each create_statement after a blank line; the .result files also keep
+        # a blank line after the last one.
+        return out + fmt.describe_lines("", names, rows, None) + [""]
+    return out + fmt.result_lines(names, types, rows, set(opts.get("mask", [])))
 
 
 def run_file(path):

@@ -185,13 +185,15 @@ class Node:
 
 
 class NodeTestCase(unittest.TestCase):
-    """A test class sharing one node across its tests (started in setUpClass)."""
+    """A test class sharing one node across its tests (started in setUpClass), with the
+    config lines of `extra_config` added to its config."""
 
     node = None
+    extra_config = None
 
     @classmethod
     def setUpClass(cls):
-        cls.node = Node(name=cls.__name__).start()
+        cls.node = Node(extra_config=cls.extra_config, name=cls.__name__).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -254,6 +256,15 @@ def cluster(node, **kw):
     kw.setdefault("connect_timeout", 15)
     return Cluster([node.address], port=node.port,
                    execution_profiles={EXEC_PROFILE_DEFAULT: profile}, **kw)
+
+
+def require_driver():
+    """Exits 77 (ctest's skip) when python3-cassandra is not installed."""
+    try:
+        import cassandra  # noqa: F401
+    except ImportError:
+        print("python3-cassandra not installed: skipped")
+        sys.exit(77)
 
 
 def main():
