@@ -201,7 +201,9 @@ static int emit_row(struct select_run *sr, const struct row *row)
     sr->limit--;
     sr->pp_left--;
     sr->part_rows++;
-    remember(sr, row, row == NULL || sr->pp_left == 0);
+    /* A partition is finished after its static-only row, its last row under PER PARTITION
+       LIMIT, or its only row when the table has no clustering columns. */
+    remember(sr, row, row == NULL || t->nck == 0 || sr->pp_left == 0);
     if (sr->limit == 0) {
         sr->stopped = true;
         return READ_STOP;
