@@ -10,6 +10,8 @@
 #   --no-build       use the existing build/node/ringdb
 #   --run-dir DIR    where the node directories go (default run/)
 #   --timeout S      how long to wait for each node to be up (default 30)
+#   --port P         CQL port of every node (default 9042; internode port: --storage-port, 7000)
+# Nodes already running are left alone: run it again to bring back a node that was killed.
 # Stop the cluster with deploy/stop.sh (same --run-dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,13 +21,17 @@ nodes=3
 build=1
 run_dir=$root/run
 timeout_s=30
+cql_port=9042
+storage_port=7000
 while [ $# -gt 0 ]; do
     case "$1" in
         --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
         --no-build) build=0; shift ;;
         --run-dir) run_dir=${2:?--run-dir needs a directory}; shift 2 ;;
         --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --port) cql_port=${2:?--port needs a number}; shift 2 ;;
+        --storage-port) storage_port=${2:?--storage-port needs a number}; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "launch.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -34,9 +40,12 @@ if [ "$nodes" -lt 1 ] || [ "$nodes" -gt 254 ]; then
     echo "launch.sh: --nodes must be between 1 and 254" >&2
     exit 2
 fi
+for p in "$cql_port" "$storage_port"; do
+    case "$p" in ''|*[!0-9]*) echo "launch.sh: ports must be numbers" >&2; exit 2 ;; esac
+done
 mkdir -p "$run_dir"
 run_dir=$(cd "$run_dir" && pwd)
-bin=$root/build/node/ringdb
+bin=${RINGDB_BIN:-$root/build/node/ringdb} # RINGDB_BIN: another build (the tests use it)
 
 if [ "$build" = 1 ]; then
     deploy/deps.sh
@@ -56,11 +65,15 @@ is_ringdb() {
     [ "$(basename "$exe")" = ringdb ]
 }
 
+# Nodes already running are left as they are, so after a node was killed (or stopped) the same
+# command brings just that node back on its existing data.
+to_start=()
 for k in $(seq 1 "$nodes"); do
     pidfile=$run_dir/node$k/ringdb.pid
     if [ -f "$pidfile" ] && is_ringdb "$(cat "$pidfile")"; then
-        echo "launch.sh: node$k is already running (pid $(cat "$pidfile")); run deploy/stop.sh" >&2
-        exit 1
+        echo "== node$k is already running (pid $(cat "$pidfile")): left as it is"
+    else
+        to_start+=("$k")
     fi
 done
 
@@ -80,12 +93,12 @@ node_config() {
 # ---- node$k: written by deploy/launch.sh ----
 listen_address: $addr
 rpc_address: $addr
-native_transport_port: 9042
-storage_port: 7000
+native_transport_port: $cql_port
+storage_port: $storage_port
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:7000"
+      - seeds: "127.0.0.1:$storage_port"
 data_file_directories:
   - $d/data
 commitlog_directory: $d/commitlog
@@ -125,21 +138,27 @@ wait_node() {
     done
 }
 
-echo "== starting $nodes node(s) in $run_dir"
-for k in $(seq 1 "$nodes"); do start_node "$k"; done
-for k in $(seq 1 "$nodes"); do
-    if ! wait_node "$k"; then
-        deploy/stop.sh --run-dir "$run_dir" >&2 || true
-        exit 1
-    fi
-done
+if [ ${#to_start[@]} -gt 0 ]; then
+    echo "== starting node(s) ${to_start[*]} in $run_dir"
+    for k in "${to_start[@]}"; do start_node "$k"; done
+    for k in "${to_start[@]}"; do
+        if ! wait_node "$k"; then
+            # Stop only what this run started; nodes that were already up keep running.
+            for j in "${to_start[@]}"; do
+                pid=$(cat "$run_dir/node$j/ringdb.pid" 2>/dev/null || true)
+                is_ringdb "$pid" && kill -TERM "$pid" 2>/dev/null || true
+            done
+            exit 1
+        fi
+    done
+fi
 
 echo
 echo "ringdb: $nodes node(s) up"
 for k in $(seq 1 "$nodes"); do
     d=$run_dir/node$k
-    printf '  node%-3s pid %-7s cql 127.0.0.%s:9042  log %s\n' "$k" "$(cat "$d/ringdb.pid")" \
-        "$k" "${d#"$root"/}/logs/system.log"
+    printf '  node%-3s pid %-7s cql 127.0.0.%s:%s  log %s\n' "$k" "$(cat "$d/ringdb.pid")" \
+        "$k" "$cql_port" "${d#"$root"/}/logs/system.log"
 done
 if ! grep -qi 'listening' "$run_dir/node1/logs/system.log"; then
     echo
@@ -149,15 +168,19 @@ fi
 echo
 echo "Connect:"
 if [ -x "$root/build/node/tools/ringsh" ]; then
-    echo "  build/node/tools/ringsh 127.0.0.1 9042"
+    echo "  build/node/tools/ringsh 127.0.0.1 $cql_port"
 else
     echo "  (the cqlsh-style shell of node/tools is not built yet)"
 fi
-command -v cqlsh >/dev/null 2>&1 && echo "  cqlsh 127.0.0.1 9042"
-cat <<'EOF'
+command -v cqlsh >/dev/null 2>&1 && echo "  cqlsh 127.0.0.1 $cql_port"
+stop_cmd=deploy/stop.sh
+[ "$run_dir" = "$root/run" ] || stop_cmd="deploy/stop.sh --run-dir $run_dir"
+cat <<EOF
   /usr/bin/python3 -c 'from cassandra.cluster import Cluster
-s = Cluster(["127.0.0.1"]).connect()
+s = Cluster(["127.0.0.1"], port=$cql_port, protocol_version=4).connect()
 print(s.execute("SELECT release_version FROM system.local").one())'
+  (a longer example: "Connect with Python" in README.md)
 Stop:
-  deploy/stop.sh
+  $stop_cmd
+Bring back a node that was killed or stopped: run deploy/launch.sh again.
 EOF
