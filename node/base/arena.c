@@ -21,17 +21,58 @@ void arena_init(struct arena *a, size_t block_size)
     a->block_size = block_size ? block_size : ARENA_BLOCK_DEFAULT;
 }
 
-void arena_reset(struct arena *a)
+void arena_init_buf(struct arena *a, size_t block_size, void *buf, size_t len)
 {
-    struct arena_block *b = a->head;
+    arena_init(a, block_size);
+    uintptr_t p = ((uintptr_t)buf + 15) & ~(uintptr_t)15;
+    size_t skip = p - (uintptr_t)buf;
+    ASSERT(len >= ARENA_BUF_MIN && len - skip > sizeof(struct arena_block));
+    struct arena_block *b = (struct arena_block *)p;
+    b->next = NULL;
+    b->size = len - skip - sizeof *b;
+    a->head = a->first = b;
+    a->first_borrowed = true;
+    a->ptr = b->data;
+    a->end = b->data + b->size;
+}
+
+/* Frees the blocks chained from b except keep. */
+static void free_chain(struct arena_block *b, const struct arena_block *keep)
+{
     while (b) {
         struct arena_block *next = b->next;
-        free(b);
+        if (b != keep) free(b);
         b = next;
     }
+}
+
+void arena_reset(struct arena *a)
+{
+    free_chain(a->head, a->first_borrowed ? a->first : NULL);
     a->head = NULL;
     a->ptr = a->end = NULL;
     a->reserved_bytes = a->used_bytes = 0;
+    if (a->first_borrowed) {
+        a->head = a->first;
+        a->first->next = NULL;
+        a->ptr = a->first->data;
+        a->end = a->first->data + a->first->size;
+    } else {
+        a->first = NULL;
+    }
+}
+
+void arena_rewind(struct arena *a)
+{
+    struct arena_block *f = a->first;
+    if (!f) return;
+    free_chain(a->head, f);
+    f->next = NULL;
+    a->head = f;
+    a->ptr = f->data;
+    a->end = f->data + f->size;
+    a->used_bytes = 0;
+    a->reserved_bytes = a->first_borrowed ? 0 : sizeof *f + f->size;
 }
 
 void arena_deinit(struct arena *a)
@@ -65,13 +106,14 @@ void *arena_alloc(struct arena *a, size_t size)
             a->head->next = b;
         } else {
             b->next = NULL;
-            a->head = b;
+            a->head = a->first = b;
             a->ptr = a->end = b->data + need;
         }
         return b->data;
     }
     struct arena_block *b = new_block(a, a->block_size);
     b->next = a->head;
+    if (!a->head) a->first = b;
     a->head = b;
     a->ptr = b->data + need;
     a->end = b->data + b->size;

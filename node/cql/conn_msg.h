@@ -26,5 +26,7 @@
 
 /* Handles one frame from the decoder (its body is valid only during the call). */
 void conn_msg_dispatch(struct cql_conn *c, const struct cqlframe *f);
+/* Frees the loop's cache of answered requests (server_loop_deinit, after the loop ended). */
+void conn_msg_free_cache(struct server_loop *l);
 
 #endif

@@ -52,6 +52,10 @@ struct select_run {
     struct errmsg em;
 };
 
+/* Scratch kept in the request's arena for the partition key and the current row. */
+#define SELECT_PART_BUF 512
+#define SELECT_ROW_BUF 2048
+
 static int decode_pk(const struct table_schema *t, struct arena *a, const uint8_t *key,
                      uint32_t len, struct bind_value **out)
 {
@@ -153,7 +157,7 @@ static int group_row(struct select_run *sr, const struct selection_row *r, const
 static int emit_row(struct select_run *sr, const struct row *row)
 {
     const struct table_schema *t = sr->t;
-    arena_reset(&sr->row_arena);
+    arena_rewind(&sr->row_arena);
     struct bind_value *ck = sr->null_ck;
     if (row && t->nck) {
         ck = arena_alloc(&sr->row_arena, t->nck * sizeof *ck);
@@ -221,7 +225,7 @@ static int on_partition_start(void *arg, const struct pkey *key, const struct ro
     if (sr->skip) return READ_NEXT_PARTITION;
     buf_reset(&sr->cur_key);
     buf_append(&sr->cur_key, key->key, key->len);
-    arena_reset(&sr->part_arena);
+    arena_rewind(&sr->part_arena);
     if (decode_pk(sr->t, &sr->part_arena, sr->cur_key.data, key->len, &sr->pk) != 0) {
         errmsg_set(&sr->em, ERR_CORRUPT, "malformed partition key in a read partition");
         return fail(sr, ERR_CORRUPT);
@@ -486,8 +490,9 @@ void select_execute(struct stmt_run *run)
     sr->run = run;
     sr->p = st->select;
     sr->t = st->table;
-    arena_init(&sr->part_arena, 4096);
-    arena_init(&sr->row_arena, 16384);
+    /* first blocks from the request arena: a point read mallocs nothing for them */
+    arena_init_buf(&sr->part_arena, 4096, arena_alloc(r->arena, SELECT_PART_BUF), SELECT_PART_BUF);
+    arena_init_buf(&sr->row_arena, 16384, arena_alloc(r->arena, SELECT_ROW_BUF), SELECT_ROW_BUF);
     buf_init(&sr->cur_key);
     buf_init(&sr->last_key);
     buf_init(&sr->last_ck);

@@ -12,6 +12,7 @@
 #include "node/base/log.h"
 #include "node/base/mem.h"
 #include "node/cql/conn.h"
+#include "node/cql/conn_msg.h"
 
 #define LISTEN_BACKLOG 1024
 
@@ -289,5 +290,6 @@ void server_loop_deinit(struct server_loop *l)
     evloop_join(&l->ev); /* an owned loop's thread ends once the loop is done */
     ASSERT(!l->started || atomic_load(&l->done));
     if (l->listen_fd >= 0) close(l->listen_fd);
+    conn_msg_free_cache(l);
     l->inited = false;
 }

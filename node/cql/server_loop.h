@@ -35,6 +35,7 @@
 #include "node/net/evloop.h"
 
 struct cql_conn;
+struct conn_req;
 
 /* Accepts taken per poll callback before yielding to the loop's other work. */
 #define SERVER_LOOP_ACCEPTS_PER_WAKE 64
@@ -58,6 +59,8 @@ struct server_loop {
     bool stopping;
     atomic_bool done;        /* its part of the stop is over */
     uint64_t events_dropped;
+    struct conn_req *req_cache; /* answered requests kept for reuse (node/cql/conn_msg.c) */
+    uint32_t nreq_cache;
 };
 
 struct cql_events {
