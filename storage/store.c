@@ -235,7 +235,7 @@ fail:
 void store_close(struct store *st)
 {
     if (!st) return;
-    if (st->bg) {
+    if (st->bg && !st->cfg.skip_flush_at_close) {
         struct errmsg em;
         if (store_flush(st, NULL, &em) < 0)
             log_error("storage", "flush at close failed msg=\"%s\"", em.text);

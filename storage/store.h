@@ -52,6 +52,9 @@ struct store_config {
     bool incremental_backups;
     bool auto_snapshot;            /* snapshot before DROP/TRUNCATE (Cassandra default true) */
     bool commit_failure_ignore;    /* commit_failure_policy: ignore -> skip bad replay records */
+    bool skip_flush_at_close;      /* store_close leaves memtables to the commit log (replayed at
+                                      the next open), as RocksDB closes with its WAL on; for
+                                      benchmarks (default false: close flushes, as drain) */
     struct vfs *vfs;               /* NULL: the real file system */
 };
 void store_config_defaults(struct store_config *c);
@@ -61,7 +64,8 @@ struct store;
 /* Opens (creating) the directories and the commit log; starts the background threads. Tables
    are then registered with store_add_table and the log replayed with store_replay. */
 int store_open(const struct store_config *c, struct store **out, struct errmsg *em);
-/* Flushes every memtable, syncs and closes the log, stops the threads. Accepts NULL. */
+/* Flushes every memtable (unless skip_flush_at_close), syncs and closes the log, stops the
+   threads. Accepts NULL. */
 void store_close(struct store *st);
 
 /* Registers a table (takes a reference to s): opens its directory and its SSTables. */

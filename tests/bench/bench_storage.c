@@ -119,6 +119,7 @@ static void open_fresh(struct bench *b)
     cfg.commitlog_dir = log_dir;
     cfg.memtable_space_bytes = (uint64_t)b->memtable_mib << 20;
     cfg.compaction_bytes_per_s = 0; /* db_bench has no rate limiter by default */
+    cfg.skip_flush_at_close = true; /* db_bench's close leaves the memtable in the WAL */
     struct errmsg em;
     if (store_open(&cfg, &b->st, &em) || store_add_table(b->st, b->s, &em) ||
         store_replay(b->st, &em)) {
