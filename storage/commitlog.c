@@ -253,6 +253,11 @@ static int switch_segment(struct commitlog *cl)
     return 0;
 }
 
+int commitlog__switch_segment(struct commitlog *cl)
+{
+    return switch_segment(cl);
+}
+
 /* ---- marks: which tables have unflushed data in a segment ---- */
 
 static size_t mark_search(const struct cl_segment *seg, const struct uuid *id, bool *found)

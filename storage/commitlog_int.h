@@ -123,6 +123,10 @@ void commitlog__segment_free(struct cl_segment *seg);
 int commitlog__segment_create(struct commitlog *cl, uint32_t id, bool is_spare,
                               struct cl_segment **out);
 
+/* Makes the spare (or a segment created inline) the active one, ending the active one with a
+   marker. Called with mu held. */
+int commitlog__switch_segment(struct commitlog *cl);
+
 /* commitlog_sync.c: starts/stops the sync thread and the allocator thread. */
 int commitlog__sync_start(struct commitlog *cl);
 void commitlog__sync_stop(struct commitlog *cl);

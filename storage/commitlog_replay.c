@@ -54,19 +54,37 @@ struct validation {
     store_pos last_durable; /* D of that record */
 };
 
-/* Reads a whole segment. *buf is NULL for an empty file. */
-static int read_segment(struct commitlog *cl, struct cl_segment *seg, uint8_t **buf, uint32_t *len,
-                        struct errmsg *em)
+/* One buffer for every segment a pass reads: a segment is read with one pread into memory
+   that is already mapped (a fresh 32 MiB malloc per segment cost a page fault per 4 KiB,
+   about as much as the read itself). Grows to the largest segment; freed after the pass. */
+struct seg_buf {
+    uint8_t *p;
+    size_t cap;
+};
+
+/* Reads a whole segment into b; *len = 0 for an empty file. */
+static int read_segment(struct commitlog *cl, struct cl_segment *seg, struct seg_buf *b,
+                        uint32_t *len, struct errmsg *em)
 {
-    size_t n = 0;
-    *buf = NULL;
-    int rc = vfs_read_all(cl->vfs, seg->path, COMMITLOG_SEGMENT_MAX, buf, &n);
-    if (rc == -EFBIG)
+    struct vfile *f = NULL;
+    uint64_t size = 0;
+    int rc = vfs_open(cl->vfs, seg->path, O_RDONLY, 0, &f);
+    if (rc == 0) rc = vfile_size(f, &size);
+    if (rc == 0 && size > COMMITLOG_SEGMENT_MAX) {
+        vfile_close(f);
         return errmsg_set(em, ERR_CORRUPT, "commit log segment %s is larger than %u bytes",
                           seg->path, COMMITLOG_SEGMENT_MAX);
+    }
+    if (rc == 0 && size > b->cap) {
+        free(b->p);
+        b->p = xmalloc((size_t)size);
+        b->cap = (size_t)size;
+    }
+    if (rc == 0 && size > 0) rc = vfile_pread_full(f, b->p, (size_t)size, 0);
+    vfile_close(f);
     if (rc < 0)
         return errmsg_set(em, rc, "cannot read commit log segment %s: %s", seg->path, err_name(rc));
-    *len = (uint32_t)n;
+    *len = (uint32_t)size;
     return 0;
 }
 
@@ -243,13 +261,13 @@ int commitlog__validate(struct commitlog *cl, struct errmsg *em)
 {
     struct validation v = {0};
     int rc = 0;
+    struct seg_buf b = {0};
     for (struct cl_segment *s = cl->segs; s && rc == 0; s = s->next) {
-        uint8_t *buf = NULL;
         uint32_t len = 0;
-        rc = read_segment(cl, s, &buf, &len, em);
-        if (rc == 0) rc = scan_segment(&v, s, buf, len, s->next == NULL, em);
-        free(buf);
+        rc = read_segment(cl, s, &b, &len, em);
+        if (rc == 0) rc = scan_segment(&v, s, b.p, len, s->next == NULL, em);
     }
+    free(b.p);
     if (rc == 0) rc = judge_gaps(cl, &v, em);
     if (rc == 0) rc = sync_old_segments(cl, em);
     free(v.gaps);
@@ -258,17 +276,15 @@ int commitlog__validate(struct commitlog *cl, struct errmsg *em)
 
 /* ---- replay ---- */
 
-static int replay_segment(struct commitlog *cl, struct cl_segment *seg, commitlog_replay_cb cb,
-                          void *arg, uint64_t *records, struct errmsg *em)
+static int replay_segment(struct commitlog *cl, struct cl_segment *seg, struct seg_buf *b,
+                          commitlog_replay_cb cb, void *arg, uint64_t *records, struct errmsg *em)
 {
-    uint8_t *buf = NULL;
     uint32_t len = 0;
-    int rc = read_segment(cl, seg, &buf, &len, em);
+    int rc = read_segment(cl, seg, b, &len, em);
+    const uint8_t *buf = b->p;
     bool is_empty = false;
-    if (rc < 0 || segment_head(seg, buf, len, &is_empty) < 0 || is_empty) {
-        free(buf); /* a bad header survives validation only under ignore_errors */
-        return rc;
-    }
+    if (rc < 0 || segment_head(seg, buf, len, &is_empty) < 0 || is_empty)
+        return rc; /* a bad header survives validation only under ignore_errors */
     struct clseg_scan s;
     struct clseg_item it;
     clseg_scan_init(&s, buf, len, seg->nonce, COMMITLOG_RECORD_MAX);
@@ -291,8 +307,33 @@ static int replay_segment(struct commitlog *cl, struct cl_segment *seg, commitlo
         commitlog__mark(seg, &it.table_id, pos);
         pthread_mutex_unlock(&cl->mu);
     }
-    free(buf);
     return rc;
+}
+
+/* The newest segment file is never deleted (it keeps ids growing across restarts), so an old
+   segment that is still the newest would stay, and be read again at every start, until this
+   run appended. Starting this run's first segment at once lets every old segment go as soon as
+   its tables have flushed (the store flushes what it replayed); the new name is synced first,
+   since from then on it is what keeps new ids above the old ones. */
+static void start_first_segment(struct commitlog *cl)
+{
+    bool has_old = false;
+    int rc = 0;
+    pthread_mutex_lock(&cl->mu);
+    for (const struct cl_segment *s = cl->segs; s; s = s->next)
+        has_old |= s->is_old;
+    if (has_old && !cl->active) rc = commitlog__switch_segment(cl);
+    pthread_mutex_unlock(&cl->mu);
+    if (!has_old) return;
+    if (rc == 0) rc = vfs_sync_dir(cl->vfs, cl->dir);
+    if (rc < 0) {
+        log_warn("commitlog",
+                 "cannot start a segment after replay (the newest old segment stays until the "
+                 "first write) dir=%s err=%s",
+                 cl->dir, err_name(rc));
+        return;
+    }
+    commitlog__collect_garbage(cl);
 }
 
 int commitlog_replay(struct commitlog *cl, commitlog_replay_cb cb, void *arg, struct errmsg *em)
@@ -301,11 +342,13 @@ int commitlog_replay(struct commitlog *cl, commitlog_replay_cb cb, void *arg, st
     uint64_t records = 0;
     uint32_t segments = 0;
     int rc = 0;
+    struct seg_buf b = {0};
     for (struct cl_segment *s = cl->segs; s && rc == 0; s = s->next) {
         if (!s->is_old) continue;
-        rc = replay_segment(cl, s, cb, arg, &records, em);
+        rc = replay_segment(cl, s, &b, cb, arg, &records, em);
         segments++;
     }
+    free(b.p);
     if (rc < 0) return rc;
     pthread_mutex_lock(&cl->mu);
     for (struct cl_segment *s = cl->segs; s; s = s->next)
@@ -315,5 +358,6 @@ int commitlog_replay(struct commitlog *cl, commitlog_replay_cb cb, void *arg, st
     log_info("commitlog", "replayed dir=%s segments=%u records=%llu", cl->dir, segments,
              (unsigned long long)records);
     commitlog__collect_garbage(cl);
+    start_first_segment(cl);
     return 0;
 }

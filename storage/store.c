@@ -1,7 +1,7 @@
 /*
  * store: the façade of storage/ (see store.h): the table registry, the commit log wiring,
- * memtable memory limits, replay, snapshots, and the entry points of the read path and of the
- * background work (store_bg.h: the flush thread and the compactors).
+ * memtable memory limits, snapshots, and the entry points of the read path and of the
+ * background work (store_bg.h: the flush thread and the compactors). Replay: store_replay.c.
  *
  * Registry: an array of tables under a reader-writer lock; callers take a table reference
  * under the read lock and use the table without it.
@@ -20,6 +20,7 @@
  */
 #include "storage/store.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,29 +33,14 @@
 #include "storage/commitlog.h"
 #include "storage/snapshot.h"
 #include "storage/store_bg.h"
+#include "storage/store_int.h"
 #include "storage/store_read.h"
 #include "storage/table.h"
 
 #define STORE_TABLES_MAX 65536
 #define STORE_LOG_CHECK_WRITES 1024
 #define STORE_LOG_SPACE_DEFAULT (8ull << 30)
-
-struct store {
-    struct store_config cfg;
-    char *data_dir, *commitlog_dir;
-    struct vfs *vfs;
-    struct commitlog *cl;
-    pthread_rwlock_t tables_mu;
-    struct table **tables;
-    size_t ntables, tables_cap;
-    struct store_bg *bg;
-    /* memory accounting */
-    _Atomic int64_t mem_total, mem_flushing;
-    atomic_bool pressure;
-    atomic_uint_fast64_t writes;
-    atomic_bool log_flushing;
-    uint64_t log_flush_seq; /* log_flushing holder only */
-};
+#define STORE_TRIM_BYTES (64u << 20)
 
 void store_config_defaults(struct store_config *c)
 {
@@ -74,7 +60,7 @@ void store_config_defaults(struct store_config *c)
 
 /* ---- registry ---- */
 
-static struct table *find_table(struct store *st, const struct uuid *id)
+struct table *store__find_table(struct store *st, const struct uuid *id)
 {
     struct table *t = NULL;
     pthread_rwlock_rdlock(&st->tables_mu);
@@ -89,7 +75,7 @@ static struct table *find_table(struct store *st, const struct uuid *id)
 }
 
 /* References to every table (for flush-all and close); *n set, array malloc'd. */
-static struct table **all_tables(struct store *st, size_t *n)
+struct table **store__all_tables(struct store *st, size_t *n)
 {
     pthread_rwlock_rdlock(&st->tables_mu);
     struct table **ts = xcalloc(st->ntables ? st->ntables : 1, sizeof *ts);
@@ -99,7 +85,7 @@ static struct table **all_tables(struct store *st, size_t *n)
     return ts;
 }
 
-static void unref_all(struct table **ts, size_t n)
+void store__unref_all(struct table **ts, size_t n)
 {
     for (size_t i = 0; i < n; i++) table_unref(ts[i]);
     free(ts);
@@ -112,12 +98,17 @@ static void released_cb(void *arg, size_t bytes)
     struct store *st = arg;
     atomic_fetch_sub(&st->mem_total, (int64_t)bytes);
     atomic_fetch_sub(&st->mem_flushing, (int64_t)bytes);
+    /* A memtable's arena blocks come from malloc's heap, which keeps freed memory: give a large
+       one back to the OS (after the flush that ends a replay of 1 GiB of log, VmRSS stayed
+       at 1.4 GiB without this). */
+    if (bytes >= STORE_TRIM_BYTES) malloc_trim(0);
 }
 
-static void flush_table(struct store *st, struct table *t)
+size_t store__flush_table(struct store *st, struct table *t)
 {
     size_t bytes = store_bg_flush(st->bg, t);
     atomic_fetch_add(&st->mem_flushing, (int64_t)bytes);
+    return bytes;
 }
 
 /* memtable_flush_period_in_ms: flushes the tables whose active memtable is older than it. */
@@ -125,14 +116,15 @@ static void tick_cb(void *arg)
 {
     struct store *st = arg;
     size_t n;
-    struct table **ts = all_tables(st, &n);
+    struct table **ts = store__all_tables(st, &n);
     for (size_t i = 0; i < n; i++) {
         struct table_view *v = table_view_get(ts[i]);
         int32_t period_ms = v->schema->opts.memtable_flush_period_in_ms;
         table_view_unref(v);
-        if (period_ms > 0 && table_active_age_ms(ts[i]) >= period_ms) flush_table(st, ts[i]);
+        if (period_ms > 0 && table_active_age_ms(ts[i]) >= period_ms)
+            store__flush_table(st, ts[i]);
     }
-    unref_all(ts, n);
+    store__unref_all(ts, n);
 }
 
 /* Flushes every table when the commit log outgrows its space (see the file head). */
@@ -148,9 +140,9 @@ static void maybe_flush_for_log(struct store *st)
     if (atomic_exchange(&st->log_flushing, true)) return;
     if (store_bg_flushed_seq(st->bg) >= st->log_flush_seq) { /* the previous round is done */
         size_t n;
-        struct table **ts = all_tables(st, &n);
-        for (size_t i = 0; i < n; i++) flush_table(st, ts[i]);
-        unref_all(ts, n);
+        struct table **ts = store__all_tables(st, &n);
+        for (size_t i = 0; i < n; i++) store__flush_table(st, ts[i]);
+        store__unref_all(ts, n);
         st->log_flush_seq = store_bg_flush_seq(st->bg);
         log_info("storage", "commit log over its space: flushing every table segments=%u",
                  cs.segments);
@@ -180,7 +172,7 @@ static void maybe_flush(struct store *st)
     if (best) {
         log_debug("storage", "memtable pressure: flushing dir=%s bytes=%zu", table_dir(best),
                   best_bytes);
-        flush_table(st, best);
+        store__flush_table(st, best);
         table_unref(best);
     }
     atomic_store(&st->pressure, false);
@@ -254,8 +246,8 @@ void store_close(struct store *st)
    unknown. */
 static struct table **tables_for(struct store *st, const struct uuid *id, size_t *n)
 {
-    if (!id) return all_tables(st, n);
-    struct table *t = find_table(st, id);
+    if (!id) return store__all_tables(st, n);
+    struct table *t = store__find_table(st, id);
     if (!t) return NULL;
     *n = 1;
     return xmemdup(&t, sizeof t);
@@ -266,7 +258,7 @@ static int flush_and_wait(struct store *st, struct table *const *ts, size_t n,
                           struct errmsg *em)
 {
     uint64_t since = store_bg_flush_seq(st->bg);
-    for (size_t i = 0; i < n; i++) flush_table(st, ts[i]);
+    for (size_t i = 0; i < n; i++) store__flush_table(st, ts[i]);
     uint64_t upto = store_bg_flush_seq(st->bg); /* everything queued so far, ours included */
     int rc = store_bg_wait_flushed(st->bg, since, upto);
     if (rc < 0) return errmsg_set(em, rc, "flush failed: %s", err_name(rc));
@@ -302,7 +294,7 @@ static int auto_snapshot(struct store *st, struct table *t, const char *what, st
 
 int store_add_table(struct store *st, struct table_schema *s, struct errmsg *em)
 {
-    struct table *t = find_table(st, &s->id);
+    struct table *t = store__find_table(st, &s->id);
     if (t) {
         table_unref(t);
         return errmsg_set(em, ERR_ALREADY_EXISTS, "table %s.%s is already registered",
@@ -324,7 +316,7 @@ int store_add_table(struct store *st, struct table_schema *s, struct errmsg *em)
 
 int store_alter_table(struct store *st, struct table_schema *s, struct errmsg *em)
 {
-    struct table *t = find_table(st, &s->id);
+    struct table *t = store__find_table(st, &s->id);
     if (!t) return errmsg_set(em, ERR_NOT_FOUND, "unknown table %s.%s", s->keyspace, s->name);
     table_set_schema(t, s);
     table_unref(t);
@@ -343,7 +335,7 @@ static int truncate_table(struct store *st, struct table *t, const char *what,
 
 int store_truncate(struct store *st, const struct uuid *id, struct errmsg *em)
 {
-    struct table *t = find_table(st, id);
+    struct table *t = store__find_table(st, id);
     if (!t) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     int rc = truncate_table(st, t, "truncated", em);
     table_unref(t);
@@ -375,7 +367,7 @@ int store_drop_table(struct store *st, const struct uuid *id, struct errmsg *em)
 int store_apply(struct store *st, const struct partition_update *u, store_pos *pos,
                 struct errmsg *em)
 {
-    struct table *t = find_table(st, &u->table_id);
+    struct table *t = store__find_table(st, &u->table_id);
     if (!t) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     struct table_view *v = table_view_get(t);
     int rc = mutation_validate(u, v->schema, em);
@@ -399,10 +391,15 @@ int store_apply(struct store *st, const struct partition_update *u, store_pos *p
     buf_deinit(&rec);
     table_unref(t);
     if (rc < 0) return errmsg_set(em, rc, "commit log append failed: %s", err_name(rc));
-    atomic_fetch_add(&st->mem_total, delta);
+    store__wrote(st, delta);
+    return 0;
+}
+
+void store__wrote(struct store *st, int64_t delta_bytes)
+{
+    atomic_fetch_add(&st->mem_total, delta_bytes);
     maybe_flush(st);
     maybe_flush_for_log(st);
-    return 0;
 }
 
 bool store_is_durable(struct store *st, store_pos pos)
@@ -420,85 +417,12 @@ void store_on_durable(struct store *st, store_pos pos, store_durable_cb cb, void
     commitlog_on_durable(st->cl, pos, cb, arg);
 }
 
-/* ---- replay ---- */
-
-struct replay_ctx {
-    struct store *st;
-    struct arena arena;
-    struct errmsg *em;
-    uint64_t applied, skipped, bad;
-};
-
-#ifndef COMMITLOG_REPLAY_SKIPPED
-#define COMMITLOG_REPLAY_SKIPPED 0
-#endif
-
-static int replay_cb(void *arg, const struct uuid *id, const uint8_t *rec, size_t len,
-                     store_pos pos)
-{
-    struct replay_ctx *rc = arg;
-    struct store *st = rc->st;
-    struct table *t = find_table(st, id);
-    if (!t) {
-        rc->skipped++;
-        return COMMITLOG_REPLAY_SKIPPED; /* a dropped (or never created) table */
-    }
-    struct partition_update u;
-    struct errmsg em;
-    arena_reset(&rc->arena);
-    int err = mutation_decode(rec, len, &rc->arena, &u, &em);
-    if (err == 0 && uuid_cmp_bytes(&u.table_id, id) != 0)
-        err = errmsg_set(&em, ERR_CORRUPT, "record for another table");
-    if (err == 0) { /* the memtable orders by clustering: check shapes against the schema */
-        struct table_view *v = table_view_get(t);
-        if (mutation_validate_clustering(&u, v->schema, &em) < 0) err = ERR_CORRUPT;
-        table_view_unref(v);
-    }
-    int64_t delta = 0;
-    int applied = err == 0 ? table_replay(t, &u, pos, &delta) : 0;
-    table_unref(t);
-    if (err < 0) {
-        rc->bad++;
-        if (!st->cfg.commit_failure_ignore)
-            return errmsg_set(rc->em, ERR_CORRUPT, "commit log record at %llx: %s",
-                              (unsigned long long)pos, em.text);
-        log_warn("storage", "skipping bad commit log record pos=%llx msg=\"%s\"",
-                 (unsigned long long)pos, em.text);
-        return COMMITLOG_REPLAY_SKIPPED;
-    }
-    if (!applied) {
-        rc->skipped++;
-        return COMMITLOG_REPLAY_SKIPPED;
-    }
-    rc->applied++;
-    atomic_fetch_add(&st->mem_total, delta);
-    maybe_flush(st);
-    maybe_flush_for_log(st);
-    return 0;
-}
-
-int store_replay(struct store *st, struct errmsg *em)
-{
-    struct replay_ctx rc = {.st = st, .em = em};
-    arena_init(&rc.arena, 0);
-    int err = commitlog_replay(st->cl, replay_cb, &rc, em);
-    arena_deinit(&rc.arena);
-    size_t n;
-    struct table **ts = all_tables(st, &n);
-    for (size_t i = 0; i < n; i++) table_replay_done(ts[i]);
-    unref_all(ts, n);
-    log_info("storage", "commit log replayed applied=%llu skipped=%llu bad=%llu",
-             (unsigned long long)rc.applied, (unsigned long long)rc.skipped,
-             (unsigned long long)rc.bad);
-    return err;
-}
-
 /* ---- reads, flush, maintenance ---- */
 
 int store_read(struct store *st, const struct read_cmd *cmd, const struct read_visitor *v,
                struct errmsg *em)
 {
-    struct table *t = find_table(st, &cmd->table_id);
+    struct table *t = store__find_table(st, &cmd->table_id);
     if (!t) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     struct table_view *view = table_view_get(t);
     int rc = store_read_view(t, view, cmd, v, em);
@@ -513,14 +437,14 @@ int store_flush(struct store *st, const struct uuid *id, struct errmsg *em)
     struct table **ts = tables_for(st, id, &n);
     if (!ts) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     int rc = flush_and_wait(st, ts, n, em);
-    unref_all(ts, n);
+    store__unref_all(ts, n);
     return rc;
 }
 
 int store_compact(struct store *st, const struct uuid *id, struct errmsg *em)
 {
     int rc = store_flush(st, id, em); /* nodetool compact flushes first, as Cassandra does */
-    struct table *t = rc == 0 ? find_table(st, id) : NULL;
+    struct table *t = rc == 0 ? store__find_table(st, id) : NULL;
     if (rc < 0) return rc;
     if (!t) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     rc = store_bg_compact_major(st->bg, t, em);
@@ -541,23 +465,23 @@ int store_snapshot(struct store *st, const char *tag, const struct uuid *id, str
     if (!ts) return errmsg_set(em, ERR_NOT_FOUND, "unknown table");
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) rc = snapshot_table(st, ts[i], tag, em);
-    unref_all(ts, n);
+    store__unref_all(ts, n);
     return rc;
 }
 
 int store_clear_snapshot(struct store *st, const char *tag, struct errmsg *em)
 {
     size_t n;
-    struct table **ts = all_tables(st, &n);
+    struct table **ts = store__all_tables(st, &n);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) rc = snapshot_clear(st->vfs, table_dir(ts[i]), tag, em);
-    unref_all(ts, n);
+    store__unref_all(ts, n);
     return rc;
 }
 
 int store_table_stats(struct store *st, const struct uuid *id, struct table_stats *out)
 {
-    struct table *t = find_table(st, id);
+    struct table *t = store__find_table(st, id);
     if (!t) return ERR_NOT_FOUND;
     table_get_stats(t, out);
     table_unref(t);

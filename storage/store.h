@@ -76,8 +76,24 @@ int store_alter_table(struct store *st, struct table_schema *s, struct errmsg *e
 int store_drop_table(struct store *st, const struct uuid *table_id, struct errmsg *em);
 int store_truncate(struct store *st, const struct uuid *table_id, struct errmsg *em);
 
-/* Replays the commit log into the registered tables. Call once, after every store_add_table. */
+/* Replays the commit log into the registered tables. Call once, after every store_add_table.
+   At the end the replayed memtables are queued for flushing and the call returns without
+   waiting for them (the store serves meanwhile); once they are flushed the commit log deletes
+   the replayed segments, so a later crash does not replay them again. */
 int store_replay(struct store *st, struct errmsg *em);
+
+/* What store_replay did (zeros before it): records applied to memtables; records skipped
+   (covered by an SSTable or a truncation, or of a table that does not exist); bad records
+   skipped under commit_failure_policy: ignore; tables whose replayed memtable was queued for
+   flushing at the end; the most memtable memory in use during replay. */
+struct store_replay_stats {
+    uint64_t applied;
+    uint64_t skipped;
+    uint64_t bad;
+    uint64_t peak_memtable_bytes;
+    uint32_t flushing_tables;
+};
+void store_get_replay_stats(struct store *st, struct store_replay_stats *out);
 
 /* A commit-log position: segment id in the high 32 bits, offset in the low 32. */
 typedef uint64_t store_pos;

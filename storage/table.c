@@ -364,6 +364,14 @@ void table_replay_done(struct table *t)
     pthread_mutex_unlock(&t->write_mu);
 }
 
+store_pos table_replay_bound(struct table *t)
+{
+    pthread_mutex_lock(&t->write_mu);
+    store_pos bound = t->replay_bound;
+    pthread_mutex_unlock(&t->write_mu);
+    return bound;
+}
+
 void table_set_schema(struct table *t, struct table_schema *s)
 {
     pthread_mutex_lock(&t->write_mu);

@@ -74,6 +74,8 @@ int table_replay(struct table *t, const struct partition_update *u, store_pos po
                  int64_t *delta_bytes);
 /* Ends replay mode (switches then take commitlog_position() as their bound again). */
 void table_replay_done(struct table *t);
+/* Records at or below this position are in SSTables or truncated: replay skips them. */
+store_pos table_replay_bound(struct table *t);
 
 /* Replaces the schema (same id, after ALTER): new memtables and reads use it. */
 void table_set_schema(struct table *t, struct table_schema *s);
