@@ -117,6 +117,17 @@ struct table_schema *catalog_table(const struct catalog *c, const char *keyspace
     return ks ? catalog_ks_table(ks, name) : NULL;
 }
 
+int catalog_validate_table(const struct catalog *c, const char *keyspace, const char *name,
+                           struct table_schema **out, struct errmsg *em)
+{
+    const struct catalog_keyspace *ks = catalog_keyspace(c, keyspace);
+    if (!ks) return errmsg_set(em, ERR_INVALID, "keyspace %s does not exist", keyspace);
+    struct table_schema *t = catalog_ks_table(ks, name);
+    if (!t) return errmsg_set(em, ERR_INVALID, "table %s does not exist", name);
+    *out = t;
+    return 0;
+}
+
 struct table_schema *catalog_table_by_id(const struct catalog *c, const struct uuid *id)
 {
     struct table_schema *const *t = find(id->b, c->by_id, c->ntables_all, sizeof *c->by_id,

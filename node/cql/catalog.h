@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "node/base/arena.h"
+#include "node/base/err.h"
 #include "node/base/uuid.h"
 #include "ring/strategy.h"
 #include "storage/schema.h"
@@ -78,6 +79,11 @@ struct table_schema *catalog_table(const struct catalog *c, const char *keyspace
 struct table_schema *catalog_table_by_id(const struct catalog *c, const struct uuid *id);
 const struct cql_type *catalog_type(const struct catalog *c, const char *keyspace,
                                     const char *name);
+/* Cassandra 4.1's Schema.validateTable: the table, or ERR_INVALID with 4.1's wording
+   ("keyspace KS does not exist", "table T does not exist"). Used wherever 4.1 resolves a table
+   through it: SELECT, INSERT, UPDATE, DELETE, TRUNCATE. */
+int catalog_validate_table(const struct catalog *c, const char *keyspace, const char *name,
+                           struct table_schema **out, struct errmsg *em);
 /* Within one keyspace (NULL when absent). */
 struct table_schema *catalog_ks_table(const struct catalog_keyspace *ks, const char *name);
 const struct cql_type *catalog_ks_type(const struct catalog_keyspace *ks, const char *name);

@@ -286,10 +286,9 @@ int ddl_table_truncate(const struct ddl_ctx *ctx, const struct ast_qname *table,
     const char *ks;
     int rc = ddl_keyspace_of(ctx, table->keyspace, &ks, em);
     if (rc) return rc;
-    if (!catalog_keyspace(ctx->base, ks))
-        return errmsg_set(em, ERR_INVALID, "keyspace %s does not exist", ks);
-    const struct table_schema *t = catalog_table(ctx->base, ks, table->name);
-    if (!t) return errmsg_set(em, ERR_INVALID, "table %s does not exist", table->name);
+    struct table_schema *t;
+    rc = catalog_validate_table(ctx->base, ks, table->name, &t, em);
+    if (rc) return rc;
     if (syskeyspaces_is_computed(ks, table->name))
         return errmsg_set(em, ERR_INVALID, "Truncation is not supported by table %s.%s", ks,
                           table->name);

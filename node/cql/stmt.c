@@ -39,11 +39,10 @@ int stmt_resolve_table(const struct catalog *c, const char *session_ks, const st
         *table = table_schema_ref((*vt)->schema);
         return 0;
     }
-    const struct catalog_keyspace *cks = catalog_keyspace(c, k);
-    if (!cks) return errmsg_set(em, ERR_INVALID, "Keyspace %s does not exist", k);
-    struct table_schema *t = catalog_ks_table(cks, q->name);
-    if (!t) return errmsg_set(em, ERR_INVALID, "unconfigured table %s", q->name);
-    *ks = cks->name;
+    struct table_schema *t;
+    int rc = catalog_validate_table(c, k, q->name, &t, em);
+    if (rc) return rc;
+    *ks = t->keyspace;
     *table = table_schema_ref(t);
     return 0;
 }

@@ -130,7 +130,7 @@ class RingshTest(ShellCase):
         self.assertEqual(rc, 2)
         # cqlsh counts the line after the statement (its line counter is ahead by one).
         self.assertEqual(err, '%s:3:InvalidRequest: Error from server: code=2200 '
-                         '[Invalid query] message="unconfigured table nosuch"\n' % path)
+                         '[Invalid query] message="table nosuch does not exist"\n' % path)
         self.assertEqual(out, "\n v\n-----\n one\n\n(1 rows)\n\n v\n-----\n two\n\n(1 rows)\n")
 
     def test_execute_syntax_error(self):
@@ -201,7 +201,7 @@ class RingshTest(ShellCase):
             self.assertIn("(0 rows)", s.expect("cqlsh:ks> "))
             s.send("SELECT * FROM nosuch;\n")
             self.assertIn('InvalidRequest: Error from server: code=2200 [Invalid query] '
-                          'message="unconfigured table nosuch"', s.expect("cqlsh:ks> "))
+                          'message="table nosuch does not exist"', s.expect("cqlsh:ks> "))
             s.send("PAGING 2\n")
             self.assertIn("Page size: 2", s.expect("cqlsh:ks> "))
             s.send("SELECT c FROM c WHERE p = 1;\n")

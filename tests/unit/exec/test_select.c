@@ -208,8 +208,8 @@ Test(exec_select, errors_use_cassandra_messages)
         {"SELECT c1 FROM r WHERE k = 'x'", NULL,
          "Invalid STRING constant (x) for \"k\" of type int"},
         {"SELECT c1 FROM r WHERE k = 1 LIMIT 0", NULL, "LIMIT must be strictly positive"},
-        {"SELECT c1 FROM nope", NULL, "unconfigured table nope"},
-        {"SELECT c1 FROM nope.r", NULL, "Keyspace nope does not exist"},
+        {"SELECT c1 FROM nope", NULL, "table nope does not exist"},
+        {"SELECT c1 FROM nope.r", NULL, "keyspace nope does not exist"},
         {"SELECT count(*) FROM r GROUP BY c1", NULL,
          "Group by currently only support groups of columns following their declared order in "
          "the PRIMARY KEY"},

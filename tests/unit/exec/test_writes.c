@@ -38,6 +38,19 @@ static void fails(const char *q, const char *msg)
     cr_assert_str_eq(F.em.text, msg, "%s\n  got [%s]", q, F.em.text);
 }
 
+/* Cassandra 4.1's Schema.validateTable wording for every modification statement. */
+Test(exec_writes, missing_table_or_keyspace_messages)
+{
+    fails("INSERT INTO nope (k) VALUES (1)", "table nope does not exist");
+    fails("UPDATE nope SET v = 1 WHERE k = 1", "table nope does not exist");
+    fails("DELETE FROM nope WHERE k = 1", "table nope does not exist");
+    fails("INSERT INTO nope.c (k) VALUES (1)", "keyspace nope does not exist");
+    fails("UPDATE nope.c SET v = 1 WHERE k = 1", "keyspace nope does not exist");
+    fails("DELETE FROM nope.c WHERE k = 1", "keyspace nope does not exist");
+    fails("TRUNCATE nope", "table nope does not exist");
+    fails("TRUNCATE nope.c", "keyspace nope does not exist");
+}
+
 Test(exec_writes, list_operations)
 {
     xf_ok(&F, "INSERT INTO c (k, l) VALUES (1, [1, 2, 3])");
