@@ -8,15 +8,34 @@
 
 #include "node/base/assert.h"
 
+/* Cassandra's AbstractReplicationStrategy.getClass: a name without a '.' is taken from
+   org.apache.cassandra.locator; a name with one is used as is (so "foo.SimpleStrategy" is not
+   SimpleStrategy). The known class, or NULL. */
 static const char *class_full_name(const char *c)
 {
     static const char *const known[] = {STRATEGY_SIMPLE_CLASS, STRATEGY_NTS_CLASS,
                                         STRATEGY_LOCAL_CLASS};
+    bool qualified = strchr(c, '.') != NULL;
     for (size_t i = 0; i < 3; i++) {
         const char *short_name = strrchr(known[i], '.') + 1;
-        if (strcmp(c, known[i]) == 0 || strcmp(c, short_name) == 0) return known[i];
+        if (strcmp(c, qualified ? known[i] : short_name) == 0) return known[i];
     }
     return NULL;
+}
+
+/* FBUtilities.classForName's message, with the name getClass built. */
+static int unknown_class(const char *c, struct errmsg *em)
+{
+    static const char pkg[] = "org.apache.cassandra.locator.";
+    bool qualified = strchr(c, '.') != NULL;
+    if (strcmp(c, qualified ? "org.apache.cassandra.locator.OldNetworkTopologyStrategy"
+                            : "OldNetworkTopologyStrategy") == 0)
+        return errmsg_set(em, ERR_CONFIG,
+                          "The support for the OldNetworkTopologyStrategy has been removed in C* "
+                          "version 4.0. The keyspace strategy should be switch to "
+                          "NetworkTopologyStrategy");
+    return errmsg_set(em, ERR_CONFIG, "Unable to find replication strategy class '%s%s'",
+                      qualified ? "" : pkg, c);
 }
 
 static int parse_rf(const char *v, uint32_t *out, struct errmsg *em)
@@ -114,9 +133,9 @@ int strategy_parse(const char *const *keys, const char *const *values, size_t n,
         if (strcmp(keys[i], "class") == 0) cls = values[i];
     if (!cls) return errmsg_set(em, ERR_CONFIG, "Missing replication strategy class");
     const char *full = class_full_name(cls);
-    if (!full || (strcmp(full, STRATEGY_LOCAL_CLASS) == 0 && !allow_local))
-        return errmsg_set(em, ERR_CONFIG, "Unable to find replication strategy class '%s'",
-                          full ? full : cls);
+    if (!full) return unknown_class(cls, em);
+    if (strcmp(full, STRATEGY_LOCAL_CLASS) == 0 && !allow_local)
+        return errmsg_set(em, ERR_CONFIG, "Unable to find replication strategy class '%s'", full);
     struct strategy s;
     memset(&s, 0, sizeof s);
     int rc = 0;

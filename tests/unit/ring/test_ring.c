@@ -163,7 +163,15 @@ Test(strategy, parse_errors_use_cassandra_wording)
         const char *msg;
     } cases[] = {
         {{"replication_factor"}, {"1"}, 1, "Missing replication strategy class"},
-        {{"class"}, {"FooStrategy"}, 1, "Unable to find replication strategy class 'FooStrategy'"},
+        {{"class"}, {"FooStrategy"}, 1,
+         "Unable to find replication strategy class 'org.apache.cassandra.locator.FooStrategy'"},
+        {{"class"}, {"com.example.FooStrategy"}, 1,
+         "Unable to find replication strategy class 'com.example.FooStrategy'"},
+        {{"class"}, {"foo.SimpleStrategy"}, 1,
+         "Unable to find replication strategy class 'foo.SimpleStrategy'"},
+        {{"class"}, {"OldNetworkTopologyStrategy"}, 1,
+         "The support for the OldNetworkTopologyStrategy has been removed in C* version 4.0. The "
+         "keyspace strategy should be switch to NetworkTopologyStrategy"},
         {{"class"}, {"SimpleStrategy"}, 1,
          "SimpleStrategy requires a replication_factor strategy option."},
         {{"class", "replication_factor"}, {"SimpleStrategy", "x"}, 2,
