@@ -4,6 +4,7 @@
  */
 #include "node/cql/ast.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "node/base/assert.h"
@@ -150,6 +151,16 @@ const char *ast_stmt_keyspace(const struct ast_stmt *s)
     }
     const struct ast_qname *q = ast_stmt_table(s);
     return q ? q->keyspace : NULL;
+}
+
+const char *ast_qname_text(const struct ast_qname *q, char *buf, size_t size)
+{
+    ASSERT(size > 0);
+    if (q->keyspace)
+        snprintf(buf, size, "%s.%s", q->keyspace, q->name);
+    else
+        snprintf(buf, size, "%s", q->name);
+    return buf;
 }
 
 bool ast_stmt_is_schema_change(const struct ast_stmt *s)

@@ -630,6 +630,11 @@ const struct ast_qname *ast_stmt_table(const struct ast_stmt *s);
 /* The keyspace the statement names explicitly (a keyspace statement's keyspace, USE's, or a
  * table name's qualifier), or NULL: then the session keyspace applies. */
 const char *ast_stmt_keyspace(const struct ast_stmt *s);
+/* The name as Cassandra's QualifiedName.toString prints it in messages: "ks.t" when the
+ * keyspace was written, else "t" (internal names, no quotes). Truncated to fit; returns buf.
+ * AST_QNAME_TEXT_MAX holds two names of the longest Cassandra allows (222) and the dot. */
+#define AST_QNAME_TEXT_MAX 448
+const char *ast_qname_text(const struct ast_qname *q, char *buf, size_t size);
 /* DDL: changes schema (keyspaces, tables, types, indexes). */
 bool ast_stmt_is_schema_change(const struct ast_stmt *s);
 /* INSERT, UPDATE, DELETE, BATCH. */

@@ -33,9 +33,10 @@ static int resolve_columns(struct table_build *b)
     b->types = arena_zalloc(&b->arena, (s->ncolumns ? s->ncolumns : 1) * sizeof *b->types);
     for (uint32_t i = 0; i < s->ncolumns; i++) {
         const char *name = s->columns[i].name.name;
+        char qn[AST_QNAME_TEXT_MAX];
         if (find_col(s, name) != (int)i)
             return errmsg_set(b->em, ERR_INVALID, "Duplicate column '%s' declaration for table '%s'",
-                              name, s->table.name);
+                              name, ast_qname_text(&s->table, qn, sizeof qn));
         int rc = ddl_resolve_type(b->ctx, b->ks, s->columns[i].type, &b->arena, &b->types[i],
                                   b->em);
         if (rc) return rc;

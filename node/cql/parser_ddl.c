@@ -162,15 +162,15 @@ static struct ast_stmt *create_table(struct parser *p, struct ast_pos pos)
             return NULL;
     if (!parser_core_expect(p, LEX_RPAREN)) return NULL;
     if (parser_core_accept_kw(p, KW_WITH) && !table_properties(p, t, &b)) return NULL;
-    if (b.primary_keys > 1) {
-        parser_core_fail_msg(p, ERR_INVALID, "Multiple PRIMARY KEYs specified (exactly one "
-                                             "required)");
-        return NULL;
-    }
-    if (b.primary_keys == 0) {
+    /* CreateTableStatement.Raw names the table as written (QualifiedName). */
+    char name[AST_QNAME_TEXT_MAX];
+    if (b.primary_keys != 1) {
         parser_core_fail_msg(p, ERR_INVALID,
-                             "No PRIMARY KEY specifed for table '%s' (exactly one required)",
-                             t->table.name);
+                             b.primary_keys
+                                 ? "Multiple PRIMARY KEY specified for table '%s' (exactly one "
+                                   "required)"
+                                 : "No PRIMARY KEY specifed for table '%s' (exactly one required)",
+                             ast_qname_text(&t->table, name, sizeof name));
         return NULL;
     }
     return st;

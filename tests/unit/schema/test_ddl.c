@@ -66,6 +66,8 @@ static const struct {
      "ERR 2200 duration type is not supported for PRIMARY KEY column 'k'"},
     {"CREATE TABLE ks.u2 (k int, c int, PRIMARY KEY (k, c, k))",
      "ERR 2200 Duplicate column 'k' in PRIMARY KEY clause for table 'u2'"},
+    {"CREATE TABLE ks.u2 (k int PRIMARY KEY, k text)",
+     "ERR 2200 Duplicate column 'k' declaration for table 'ks.u2'"},
     {"CREATE TABLE system.x (k int PRIMARY KEY)",
      "ERR 2100 system keyspace is not user-modifiable."},
     {"CREATE TABLE system_auth.x (k int PRIMARY KEY)",
