@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "node/base/assert.h"
 #include "node/cql/ast_print.h"
 #include "node/cql/restrict_int.h"
 
@@ -403,6 +404,28 @@ static int finish_pk(struct restrict_plan *p, enum restrict_mode mode, bool allo
     return 0;
 }
 
+/* A multi-column slice starts right after the EQ/IN prefix; in UPDATE/DELETE its bounds must be
+   exact (restrict_slice_is_exact: Cassandra splits a mixed-order one into several slices,
+   ringdb does that only by filtering rows, which a range deletion cannot). */
+static int check_multi_slice(const struct restrict_plan *p, enum restrict_mode mode,
+                             struct errmsg *em)
+{
+    const struct table_schema *t = p->t;
+    const struct ast_relation *rel = p->ck_lo ? p->ck_lo : p->ck_hi;
+    const struct column_def *c = table_schema_column(t, rel->columns[0].name);
+    ASSERT(c && c->kind == COLUMN_CLUSTERING); /* classify_multi checked */
+    if (c->position != p->nprefix)
+        return errmsg_set(em, ERR_INVALID,
+                          "PRIMARY KEY column \"%s\" cannot be restricted as preceding column "
+                          "\"%s\" is not restricted",
+                          c->name, col_name(t, (uint16_t)(t->npk + p->nprefix)));
+    if (mode == RESTRICT_MODIFY && !restrict_slice_is_exact(p))
+        return errmsg_set(em, ERR_INVALID,
+                          "Multi-column slice restrictions over clustering columns of mixed "
+                          "order are not supported in modification statements by ringdb");
+    return 0;
+}
+
 static int finish_ck(struct restrict_plan *p, const struct ck_bounds *cb, enum restrict_mode mode,
                      bool allow_filtering, struct errmsg *em)
 {
@@ -440,10 +463,7 @@ static int finish_ck(struct restrict_plan *p, const struct ck_bounds *cb, enum r
         if (sl && cb->lo[k]) add_filter(p, RESTRICT_F_COLUMN, cb->lo[k], col, 1);
         if (sl && cb->hi[k]) add_filter(p, RESTRICT_F_COLUMN, cb->hi[k], col, 1);
     }
-    if (mode == RESTRICT_MODIFY && p->ck_slice_multi)
-        return errmsg_set(em, ERR_INVALID,
-                          "Multi-column slice restrictions are not supported in modification "
-                          "statements");
+    if (p->ck_slice_multi) return check_multi_slice(p, mode, em);
     return 0;
 }
 

@@ -36,6 +36,9 @@ int restrict_bind_column_values(struct bind_env *env, const struct table_schema 
                                 const struct ast_relation *rel, uint16_t col,
                                 struct bind_value **vals, uint32_t *n, struct errmsg *em);
 /* Clustering prefixes, slices and full clusterings (restrict_slice.c). */
+/* Whether the clustering slice's bounds are exact: single-column, or a multi-column slice over
+   columns of one clustering order. */
+bool restrict_slice_is_exact(const struct restrict_plan *p);
 int restrict_slice_bind(struct bind_env *env, const struct restrict_plan *p,
                         struct restrict_bound *o, struct errmsg *em);
 

@@ -51,6 +51,55 @@ Test(exec_writes, missing_table_or_keyspace_messages)
     fails("TRUNCATE nope.c", "keyspace nope does not exist");
 }
 
+/* Fills table tbl (k, a, b, c) with k = 1 and a, b in 1..3, c in 1..2. */
+static void fill_grid(const char *tbl)
+{
+    for (int a = 1; a <= 3; a++)
+        for (int b = 1; b <= 3; b++)
+            for (int c = 1; c <= 2; c++) {
+                char q[160];
+                snprintf(q, sizeof q, "INSERT INTO %s (k, a, b, c) VALUES (1, %d, %d, %d)", tbl, a,
+                         b, c);
+                xf_ok(&F, q);
+            }
+}
+
+/* Cassandra deletes the exact tuple range: (a, b) > (1, 2) excludes every row starting 1, 2
+   and (a, b) <= (2, 1) includes every row starting 2, 1. */
+Test(exec_writes, multi_column_slice_delete_is_a_range_deletion)
+{
+    xf_ok(&F, "CREATE TABLE g (k int, a int, b int, c int, PRIMARY KEY (k, a, b, c))");
+    fill_grid("g");
+    xf_ok(&F, "DELETE FROM g WHERE k = 1 AND (a, b) > (1, 2) AND (a, b) <= (2, 1)");
+    expect("SELECT a, b FROM g WHERE k = 1 AND a <= 2 AND c = 1 ALLOW FILTERING",
+           "1|1\n1|2\n2|2\n2|3");
+    xf_ok(&F, "DELETE FROM g WHERE k = 1 AND (a, b, c) >= (3, 2, 2)");
+    expect("SELECT b, c FROM g WHERE k = 1 AND a = 3", "1|1\n1|2\n2|1");
+    xf_ok(&F, "DELETE FROM g WHERE k = 1 AND (a) < (2)");
+    expect("SELECT count(*) FROM g WHERE k = 1 AND a = 1", "0");
+    expect("SELECT count(*) FROM g WHERE k = 1", "7");
+}
+
+Test(exec_writes, multi_column_slice_delete_on_descending_columns)
+{
+    xf_ok(&F, "CREATE TABLE gd (k int, a int, b int, c int, PRIMARY KEY (k, a, b, c)) WITH "
+              "CLUSTERING ORDER BY (a DESC, b DESC, c ASC)");
+    fill_grid("gd");
+    xf_ok(&F, "DELETE FROM gd WHERE k = 1 AND (a, b) >= (2, 2) AND (a, b) < (3, 2)");
+    expect("SELECT a, b FROM gd WHERE k = 1 AND c = 1 ALLOW FILTERING",
+           "3|3\n3|2\n2|1\n1|3\n1|2\n1|1");
+    expect("SELECT a, b, c FROM gd WHERE k = 1 AND (a, b) > (2, 1) AND (a, b) <= (3, 2)",
+           "3|2|1\n3|2|2");
+    /* Mixed orders in one tuple: SELECT filters rows, a deletion cannot. */
+    expect("SELECT a, b, c FROM gd WHERE k = 1 AND (a, b, c) > (3, 2, 1)", "3|3|1\n3|3|2\n3|2|2");
+    fails("DELETE FROM gd WHERE k = 1 AND (a, b, c) > (1, 1, 1)",
+          "Multi-column slice restrictions over clustering columns of mixed order are not "
+          "supported in modification statements by ringdb");
+    fails("DELETE FROM gd WHERE k = 1 AND (b, c) > (1, 1)",
+          "PRIMARY KEY column \"b\" cannot be restricted as preceding column \"a\" is not "
+          "restricted");
+}
+
 Test(exec_writes, list_operations)
 {
     xf_ok(&F, "INSERT INTO c (k, l) VALUES (1, [1, 2, 3])");
