@@ -62,6 +62,26 @@ static int wrong(struct jconv *c, const char *expected, const struct json_value 
                       n ? j->str : "");
 }
 
+/* AsciiType.fromString: the US-ASCII encoder stops at the first character it cannot map and
+   Cassandra prints its exception. Its "Input length" counts UTF-16 units: 2 for a character
+   beyond U+FFFF (a 4-byte UTF-8 sequence), else 1. */
+static int check_ascii(struct jconv *c, const struct json_value *j)
+{
+    for (size_t i = 0; i < j->len; i++) {
+        uint8_t b = (uint8_t)j->str[i];
+        if (b < 0x80) continue;
+        bool four = (b & 0xf8) == 0xf0 && i + 3 < j->len;
+        for (size_t k = 1; four && k <= 3; k++)
+            four = ((uint8_t)j->str[i + k] & 0xc0) == 0x80;
+        int units = four ? 2 : 1;
+        return errmsg_set(c->em, ERR_INVALID,
+                          "Invalid ASCII character in string literal: "
+                          "java.nio.charset.UnmappableCharacterException: Input length = %d",
+                          units);
+    }
+    return 0;
+}
+
 /* Java's Integer/Long/Short/Byte.parseInt on text: [+-]digits within [lo, hi]. */
 static bool parse_java_int(const char *s, size_t len, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -287,17 +307,25 @@ static int conv_native(struct jconv *c, const struct cql_type *t, const struct j
     case CQL_VARCHAR:
         if (j->kind != JSON_STRING)
             return wrong(c, t->id == CQL_ASCII ? "an ascii string" : "a UTF-8 string", j);
-        for (size_t i = 0; t->id == CQL_ASCII && i < j->len; i++)
-            if ((uint8_t)j->str[i] >= 0x80)
-                return errmsg_set(c->em, ERR_INVALID, "Invalid ASCII character in string literal");
+        if (t->id == CQL_ASCII) {
+            int rc = check_ascii(c, j);
+            if (rc) return rc;
+        }
         buf_append(out, j->str, j->len);
         return 0;
     case CQL_UUID:
     case CQL_TIMEUUID: {
         struct uuid u;
-        if (j->kind != JSON_STRING) return wrong(c, "a string representation of a uuid", j);
+        bool tu = t->id == CQL_TIMEUUID;
+        if (j->kind != JSON_STRING)
+            return wrong(c, tu ? "a string representation of a timeuuid"
+                               : "a string representation of a uuid",
+                         j);
         if (uuid_parse(j->str, j->len, &u) < 0)
-            return errmsg_set(c->em, ERR_INVALID, "Unable to make UUID from '%s'", j->str);
+            return errmsg_set(c->em, ERR_INVALID,
+                              tu ? "Unknown timeuuid representation: %s"
+                                 : "Unable to make UUID from '%s'",
+                              j->str);
         if (t->id == CQL_TIMEUUID && uuid_version(&u) != 1)
             return errmsg_set(c->em, ERR_INVALID, "TimeUUID supports only version 1 UUIDs");
         buf_append(out, u.b, 16);

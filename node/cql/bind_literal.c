@@ -162,17 +162,6 @@ static int convert(struct bind_env *env, const struct ast_term *t, const struct 
         if (rc == 0) cql_value_encode_duration(b, m, d, ns);
         return rc;
     }
-    case CQL_UUID:
-    case CQL_TIMEUUID: {
-        struct uuid u;
-        if (uuid_parse(s, len, &u) != 0)
-            return errmsg_set(em, ERR_INVALID, "Unable to make UUID from '%s'", s);
-        if (type->id == CQL_TIMEUUID && uuid_version(&u) != 1)
-            return errmsg_set(em, ERR_INVALID, "Unsupported UUID version for timeuuid: %d",
-                              uuid_version(&u));
-        buf_append(b, u.b, 16);
-        return 0;
-    }
     default:
         break;
     }

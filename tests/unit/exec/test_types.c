@@ -150,7 +150,12 @@ Test(exec_types, mismatches_use_cassandra_messages)
         {"INSERT INTO ty (k, m) VALUES (1, [1])",
          "Invalid list literal for m of type map<text, int>"},
         {"INSERT INTO ty (k, a) VALUES (1, 'h\xc3\xa9')",
-         "Invalid ASCII character in string literal"},
+         "Invalid ASCII character in string literal: "
+         "java.nio.charset.UnmappableCharacterException: Input length = 1"},
+        {"INSERT INTO ty (k, tu) VALUES (1, 01234567-89ab-cdef-0123-456789abcdef)",
+         "TimeUUID supports only version 1 UUIDs"},
+        {"INSERT INTO ty (k, tu) VALUES (1, fromJson('\"not-a-uuid\"'))",
+         "Unknown timeuuid representation: not-a-uuid"},
         {"INSERT INTO ty (k, tp) VALUES (1, (1, 'x', 3))",
          "Invalid tuple literal for tp: too many elements. Type frozen<tuple<int, text>> expects 2 "
          "but got 3"},
