@@ -9,8 +9,9 @@
  *   compaction  {'class': full name, 'max_threshold', 'min_threshold' filled in, other options}
  *   compression {'chunk_length_in_kb', 'class': full name, other options} or {'enabled': 'false'}
  *   speculative_retry / additional_write_policy: '99p', '50ms', 'ALWAYS', 'NEVER', 'MIN(99p,50ms)'
- * Only the strategies and compressors the store implements are accepted: STCS (LCS and TWCS are
- * refused rather than silently run as STCS) and LZ4 (or no compression).
+ * Compaction: STCS, LCS and TWCS are accepted, validated and shown back as Cassandra does
+ * (storage/schema_compaction.h); the store runs size-tiered compaction for all of them, with the
+ * map's thresholds and bucket options. Compression: LZ4 (or none) only.
  * Thread rule: builder only (one thread).
  */
 #include <ctype.h>
@@ -23,6 +24,7 @@
 
 #include "node/base/assert.h"
 #include "storage/schema.h"
+#include "storage/schema_compaction.h"
 #include "storage/value_format.h"
 
 #define OPT_MAP_MAX 64
@@ -30,7 +32,7 @@
 #define MAX_TTL_S 630720000   /* 20 years, Cassandra's Attributes.MAX_TTL */
 #define BLOOM_FP_MIN 6.71e-05 /* BloomCalculations.minSupportedBloomFilterFpChance() */
 
-#define STCS_CLASS "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"
+#define STCS_CLASS SCHEMA_COMPACTION_STCS
 #define LZ4_CLASS "org.apache.cassandra.io.compress.LZ4Compressor"
 
 /* ---- small parsers ------------------------------------------------------------------- */
@@ -266,45 +268,19 @@ static int caching_map(struct arena *a, const struct kv *in, struct kv *out, str
     return 0;
 }
 
-static const char *const stcs_keys[] = {
-    "class",
-    "enabled",
-    "min_threshold",
-    "max_threshold",
-    "bucket_low",
-    "bucket_high",
-    "min_sstable_size",
-    "tombstone_threshold",
-    "tombstone_compaction_interval",
-    "unchecked_tombstone_compaction",
-    "only_purge_repaired_tombstones",
-    "log_all",
-    "provide_overlapping_tombstones",
-};
-
+/* CompactionParams.fromMap/create: the class by its full name, min/max_threshold filled in
+   (every strategy accepted here takes them), the other sub-options as given (strings). */
 static int compaction_map(const struct kv *in, struct kv *out, struct errmsg *em)
 {
     const char *cls = kv_get(in, "class");
     if (!cls)
         return errmsg_set(em, ERR_CONFIG,
                           "Missing sub-option 'class' for the 'compaction' option.");
-    if (strcmp(cls, "SizeTieredCompactionStrategy") && strcmp(cls, STCS_CLASS))
-        return errmsg_set(em, ERR_CONFIG,
-                          "Unable to use compaction strategy class '%s': only "
-                          "SizeTieredCompactionStrategy is supported",
-                          cls);
-    for (uint32_t i = 0; i < in->n; i++) {
-        bool known = false;
-        for (size_t k = 0; k < sizeof stcs_keys / sizeof stcs_keys[0]; k++)
-            known |= strcmp(in->k[i], stcs_keys[k]) == 0;
-        if (!known)
-            return errmsg_set(
-                em, ERR_CONFIG,
-                "Properties specified [%s] are not understood by SizeTieredCompactionStrategy",
-                in->k[i]);
-    }
+    const char *full;
+    int rc = schema_compaction_check(cls, in->k, in->v, in->n, &full, em);
+    if (rc) return rc;
     *out = *in;
-    kv_set(out, "class", STCS_CLASS);
+    kv_set(out, "class", full);
     if (!kv_get(out, "min_threshold")) kv_set(out, "min_threshold", "4");
     if (!kv_get(out, "max_threshold")) kv_set(out, "max_threshold", "32");
     return 0;

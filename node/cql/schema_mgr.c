@@ -22,6 +22,7 @@
 #include "node/cql/syskeyspaces.h"
 #include "node/cqlproto/cqlresp.h"
 #include "node/local.h"
+#include "storage/schema_compaction.h"
 #include "storage/store.h"
 
 struct schema_job {
@@ -194,6 +195,24 @@ static void store_after(struct schema_mgr *m, const struct ddl_store_changes *ch
                       ch->drop[i]->keyspace, ch->drop[i]->name, em.text);
 }
 
+/* A table created (or altered) with a compaction strategy the store does not implement: one
+   warning saying what actually runs (docs/compat.md, "Differences on purpose"). */
+static void warn_compaction(const struct catalog *base, const struct ddl_store_changes *ch)
+{
+    for (uint32_t i = 0; i < ch->nadd + ch->nalter; i++) {
+        const struct table_schema *t = i < ch->nadd ? ch->add[i] : ch->alter[i - ch->nadd];
+        const char *cls = str_map_get(&t->opts.compaction, "class");
+        if (schema_compaction_is_native(cls)) continue;
+        const struct table_schema *old = base ? catalog_table_by_id(base, &t->id) : NULL;
+        const char *old_cls = old ? str_map_get(&old->opts.compaction, "class") : NULL;
+        if (old_cls && cls && strcmp(old_cls, cls) == 0) continue;
+        log_warn("schema",
+                 "compaction strategy not implemented, running SizeTieredCompactionStrategy "
+                 "instead ks=%s table=%s requested=%s",
+                 t->keyspace, t->name, cls ? cls : "?");
+    }
+}
+
 /* Store registrations, the durable catalog write, publication, then store removals. */
 static int apply_change(struct schema_mgr *m, const struct catalog *base, struct catalog *next,
                         struct errmsg *em)
@@ -213,6 +232,7 @@ static int apply_change(struct schema_mgr *m, const struct catalog *base, struct
         return rc;
     }
     publish(m, next);
+    if (base) warn_compaction(base, &ch);
     store_after(m, &ch);
     ddl_store_changes_free(&ch);
     return 0;

@@ -9,6 +9,7 @@
 #include "node/base/crc32c.h"
 #include "node/base/mem.h"
 #include "storage/schema.h"
+#include "storage/schema_compaction.h"
 #include "types_test_util.h"
 
 struct coldef {
@@ -221,7 +222,38 @@ static const struct {
     {"memtable", "skiplist", ERR_CONFIG, "not found"},
     {"nonsense", "1", ERR_SYNTAX, "Unknown property 'nonsense'"},
     {"compaction", "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': 2}", 0, NULL},
-    {"compaction", "{'class': 'LeveledCompactionStrategy'}", ERR_CONFIG, "only SizeTiered"},
+    {"compaction", "{'class': 'LeveledCompactionStrategy'}", 0, NULL},
+    {"compaction", "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': 'x'}", ERR_CONFIG,
+     "x is not a parsable int (base10) for sstable_size_in_mb"},
+    {"compaction", "{'class': 'LeveledCompactionStrategy', 'fanout_size': 0}", ERR_CONFIG,
+     "fanout_size must be larger than 0, but was 0"},
+    {"compaction", "{'class': 'LeveledCompactionStrategy', 'compaction_window_unit': 'DAYS'}",
+     ERR_CONFIG,
+     "Properties specified [compaction_window_unit] are not understood by "
+     "LeveledCompactionStrategy"},
+    {"compaction", "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'days'}",
+     ERR_CONFIG, "days is not valid for compaction_window_unit"},
+    {"compaction", "{'class': 'TimeWindowCompactionStrategy', 'timestamp_resolution': 'DAYS'}",
+     ERR_CONFIG, "DAYS is not valid for timestamp_resolution"},
+    {"compaction", "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 0}",
+     ERR_CONFIG, "0 must be greater than 1 for compaction_window_size"},
+    {"compaction",
+     "{'class': 'TimeWindowCompactionStrategy', 'expired_sstable_check_frequency_seconds': -1}",
+     ERR_CONFIG, "expired_sstable_check_frequency_seconds must not be negative, but was -1"},
+    {"compaction",
+     "{'class': 'TimeWindowCompactionStrategy', 'unsafe_aggressive_sstable_expiration': 'true'}",
+     ERR_CONFIG, "unsafe_aggressive_sstable_expiration is requested but not allowed"},
+    {"compaction", "{'class': 'TimeWindowCompactionStrategy', 'min_threshold': 1}", ERR_CONFIG,
+     "cannot be less than 2"},
+    {"compaction", "{'class': 'DateTieredCompactionStrategy'}", ERR_CONFIG,
+     "Unable to find compaction strategy class "
+     "'org.apache.cassandra.db.compaction.DateTieredCompactionStrategy'"},
+    {"compaction", "{'class': 'com.example.LeveledCompactionStrategy'}", ERR_CONFIG,
+     "Unable to find compaction strategy class 'com.example.LeveledCompactionStrategy'"},
+    {"compaction", "{'class': 'SizeTieredCompactionStrategy', 'a': 1, 'sstable_size_in_mb': 1}",
+     ERR_CONFIG,
+     "Properties specified [a, sstable_size_in_mb] are not understood by "
+     "SizeTieredCompactionStrategy"},
     {"compaction", "{'min_threshold': '8'}", ERR_CONFIG, "Missing sub-option 'class'"},
     {"compaction", "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '1'}", ERR_CONFIG,
      "cannot be less than 2"},
@@ -261,6 +293,47 @@ Test(schema, set_option_validates_and_normalises)
         }
         table_schema_unref(s);
     }
+}
+
+/* Every strategy is stored as Cassandra shows it (full class, thresholds filled in, options as
+   strings) and runs size-tiered with the map's thresholds. */
+Test(schema, compaction_strategies_stored_as_cassandra_shows_them)
+{
+    static const struct {
+        const char *value, *cls;
+        uint32_t n;
+        const char *key, *val;
+    } cases[] = {
+        {"{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': 160}",
+         "org.apache.cassandra.db.compaction.LeveledCompactionStrategy", 4, "sstable_size_in_mb",
+         "160"},
+        {"{'class': 'org.apache.cassandra.db.compaction.TimeWindowCompactionStrategy', "
+         "'compaction_window_unit': 'HOURS', 'compaction_window_size': 6, 'min_threshold': 8}",
+         "org.apache.cassandra.db.compaction.TimeWindowCompactionStrategy", 5,
+         "compaction_window_size", "6"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct table_schema *s = table_schema_new("ks", "t", NULL);
+        struct errmsg em;
+        cr_assert_eq(table_schema_set_option(s, "compaction", cases[i].value, &em), 0, "%s",
+                     em.text);
+        for (size_t c = 0; c < 2; c++)
+            cr_assert_eq(table_schema_add_column(s, simple[c].name, simple[c].kind, simple[c].pos,
+                                                 false, cql_type_native(c ? CQL_VARCHAR : CQL_INT),
+                                                 &em),
+                         0);
+        cr_assert_eq(table_schema_finish(s, &em), 0, "%s", em.text);
+        const struct table_options *o = &s->opts;
+        cr_assert_str_eq(str_map_get(&o->compaction, "class"), cases[i].cls);
+        cr_assert_eq(o->compaction.n, cases[i].n);
+        cr_assert_str_eq(str_map_get(&o->compaction, cases[i].key), cases[i].val);
+        cr_assert_str_eq(str_map_get(&o->compaction, "max_threshold"), "32");
+        cr_assert_eq(o->stcs_min_threshold, i == 1 ? 8u : 4u);
+        cr_assert_not(schema_compaction_is_native(cases[i].cls));
+        table_schema_unref(s);
+    }
+    cr_assert(schema_compaction_is_native(
+        "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"));
 }
 
 Test(schema, option_maps_normalised_and_derived)
