@@ -257,6 +257,13 @@ static const struct row *row_merge(struct memtable *m, const struct row *old,
     return o;
 }
 
+void memtable_prefetch(const struct memtable *m, int64_t token)
+{
+    memtable_index_prefetch(&m->index, token);
+    struct skiplist *sl = atomic_load_explicit(&m->parts[bucket_of(token)], memory_order_relaxed);
+    if (sl) __builtin_prefetch(sl->head);
+}
+
 static struct mem_part *part_get(struct memtable *m, const struct partition_update *u)
 {
     struct pkey key = {.token = u->token, .key = u->key, .len = u->key_len};

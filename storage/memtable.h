@@ -38,6 +38,10 @@ void memtable_unref(struct memtable *m);
    must be set. Never fails: memory is bounded by the caller's flush policy. */
 void memtable_apply(struct memtable *m, const struct partition_update *u);
 
+/* Writer only: a hint that a write to token comes soon (replay knows its next records): starts
+   loading the index slot and the partition list it will search. */
+void memtable_prefetch(const struct memtable *m, int64_t token);
+
 /* Statistics, readable from any thread. */
 /* Arena bytes reserved since creation (an empty memtable counts 0), for memory accounting. */
 size_t memtable_bytes(const struct memtable *m);

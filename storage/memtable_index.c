@@ -54,6 +54,12 @@ const struct pkey *memtable_index_get(const struct memtable_index *ix, const str
     }
 }
 
+void memtable_index_prefetch(const struct memtable_index *ix, int64_t token)
+{
+    const struct memtable_index_table *t = atomic_load_explicit(&ix->table, memory_order_relaxed);
+    if (t) __builtin_prefetch(&t->slots[home(t, token)]);
+}
+
 static void place(struct memtable_index_table *t, const struct pkey *p)
 {
     size_t i = home(t, p->token);

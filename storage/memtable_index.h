@@ -33,6 +33,9 @@ void memtable_index_init(struct memtable_index *ix, struct arena *a);
 /* The entry whose key equals key, or NULL. Entries are pointers to a struct pkey (usually the
    first member of the caller's object). */
 const struct pkey *memtable_index_get(const struct memtable_index *ix, const struct pkey *key);
+/* Writer: starts loading the slot a lookup of token probes first (a hint: a writer that
+   knows its next keys hides the cache miss of the probe behind its current work). */
+void memtable_index_prefetch(const struct memtable_index *ix, int64_t token);
 /* Writer: adds p (not present yet); p and its key bytes must outlive the index. */
 void memtable_index_put(struct memtable_index *ix, const struct pkey *p);
 

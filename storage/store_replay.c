@@ -48,6 +48,7 @@
 #define REPLAY_BATCH_BYTES (768u << 10) /* a batch is handed over once its arena holds this */
 #define REPLAY_ARENA_BLOCK (1u << 20)
 #define REPLAY_BATCHES 4
+#define REPLAY_PREFETCH_AHEAD 6 /* records */
 #define REPLAY_TABLES_MAX 65536 /* distinct table ids in one log (STORE_TABLES_MAX) */
 
 struct replay_item {
@@ -207,8 +208,14 @@ static int apply_batch(struct replay *r, struct replay_batch *b)
 {
     for (uint32_t i = 0; i < b->n; i++) {
         struct replay_item *it = &b->items[i];
+        /* a memtable insert is mostly cache misses (a hash slot and a skip list in gigabytes
+           of memtable): start those of a record a few places ahead */
+        const struct replay_item *ahead = i + REPLAY_PREFETCH_AHEAD < b->n
+                                              ? &b->items[i + REPLAY_PREFETCH_AHEAD]
+                                              : NULL;
+        const int64_t *next_token = ahead && ahead->t == it->t ? &ahead->u.token : NULL;
         int64_t delta = 0;
-        if (!table_replay(it->t, &it->u, it->pos, &delta)) {
+        if (!table_replay(it->t, &it->u, it->pos, next_token, &delta)) {
             r->covered++;
             continue;
         }

@@ -340,10 +340,11 @@ int table_apply(struct table *t, const struct partition_update *u, const uint8_t
 }
 
 int table_replay(struct table *t, const struct partition_update *u, store_pos pos,
-                 int64_t *delta_bytes)
+                 const int64_t *next_token, int64_t *delta_bytes)
 {
     *delta_bytes = 0;
     pthread_mutex_lock(&t->write_mu);
+    if (next_token) memtable_prefetch(t->active, *next_token);
     if (pos <= t->replay_bound) {
         pthread_mutex_unlock(&t->write_mu);
         return 0;

@@ -69,9 +69,10 @@ struct table_view *table_view_get(struct table *t);
 int table_apply(struct table *t, const struct partition_update *u, const uint8_t *rec,
                 size_t rec_len, store_pos *pos, int64_t *delta_bytes);
 /* Replay: applies u at commit-log position pos unless an SSTable or a truncation already covers
-   it. Returns 1 when applied, 0 when skipped. */
+   it. Returns 1 when applied, 0 when skipped. next_token (NULL: none) is the token of a record
+   of this table that replay applies soon: its memtable lookups start loading now. */
 int table_replay(struct table *t, const struct partition_update *u, store_pos pos,
-                 int64_t *delta_bytes);
+                 const int64_t *next_token, int64_t *delta_bytes);
 /* Ends replay mode (switches then take commitlog_position() as their bound again). */
 void table_replay_done(struct table *t);
 /* Records at or below this position are in SSTables or truncated: replay skips them. */
