@@ -421,9 +421,12 @@ fail:
 store_pos commitlog_position(struct commitlog *cl)
 {
     pthread_mutex_lock(&cl->mu);
-    store_pos p =
-        cl->active ? cl->written_pos
-                   : clseg_pos(cl->spare ? cl->spare->id : cl->next_id, CLSEG_SEGMENT_HEADER_BYTES);
+    /* The end of the last append (or, before any, the start of the first id this log may
+       use): every later append ends after it. Not a guess at the next segment: while the
+       sync thread prepares a spare it already holds an id below next_id, and a bound naming
+       next_id would cover the records about to go into that spare (a truncation or a
+       flush would then make replay skip them). */
+    store_pos p = cl->written_pos;
     pthread_mutex_unlock(&cl->mu);
     return p;
 }

@@ -82,7 +82,8 @@ int commitlog_replay(struct commitlog *cl, commitlog_replay_cb cb, void *arg, st
    or a segment), ERR_READ_ONLY (an fsync failed earlier), ERR_CLOSED. */
 int commitlog_append(struct commitlog *cl, const struct uuid *table_id, const uint8_t *rec,
                      size_t len, store_pos *pos);
-/* The position the next append will get (a memtable switch records it as its bound). */
+/* A position every later append is above: the end of the last record appended (a memtable
+   switch or a truncation records it as its bound; replay skips records at or below a bound). */
 store_pos commitlog_position(struct commitlog *cl);
 
 /* Durability under the sync mode: in periodic mode every appended position counts as durable

@@ -109,6 +109,36 @@ Test(commitlog, ids_grow_across_reopen_and_respect_first_id)
     clutil_replay_free(&r);
 }
 
+/* A bound taken while the first spare is still being prepared must stay below the records
+   that then go into that spare (it holds an id below next_id meanwhile). */
+Test(commitlog, position_is_below_every_later_append)
+{
+    struct commitlog_config c = {
+        .dir = dir, .sync_mode = COMMITLOG_SYNC_BATCH, .segment_bytes = 4 << 20};
+    struct errmsg em;
+    for (uint32_t round = 0; round < 8; round++) {
+        struct commitlog *cl = NULL;
+        cr_assert_eq(commitlog_open(&c, &cl, &em), 0, "%s", em.text);
+        struct clutil_replay r = {.skip_table = -1};
+        cr_assert_eq(clutil_replay(cl, &r), 0);
+        clutil_replay_free(&r);
+        store_pos bound = commitlog_position(cl);
+        int64_t deadline = clock_mono_ms() + 20000;
+        struct commitlog_stats st;
+        do {
+            commitlog_get_stats(cl, &st);
+        } while (!st.is_spare_ready && clock_mono_ms() < deadline);
+        store_pos p = clutil_append(cl, 0, round, 64);
+        cr_assert_gt(p, bound, "round %u: append at %llx not above the bound %llx", round,
+                     (unsigned long long)p, (unsigned long long)bound);
+        cr_assert_geq(commitlog_position(cl), p);
+        struct uuid t;
+        clutil_table_id(0, &t);
+        commitlog_mark_flushed(cl, &t, p);
+        commitlog_close(cl);
+    }
+}
+
 Test(commitlog, bad_config_is_rejected)
 {
     struct commitlog_config c = {
