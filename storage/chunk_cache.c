@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "node/base/assert.h"
 #include "node/base/mem.h"
@@ -101,9 +102,101 @@ struct chunk_cache *chunk_cache_default(void)
     return default_cache;
 }
 
+/* ---- chunk memory ----
+ * Chunks up to POOL_MAX_BYTES come from 2 MiB regions advised for transparent huge pages, with
+ * one free list per 64-byte size class: a cache of 128 MiB in 4 KiB malloc blocks spread over
+ * 32k base pages, so nearly every hit cost a TLB miss (a page walk that itself misses the CPU
+ * cache) on the chunk header and again on its data; with huge pages, readrandom in bench_storage
+ * took 28% less CPU per read (5.0 -> 3.6 us, glibc.malloc.hugetlb=1 experiment). Freed chunks
+ * go back to their class's list; regions are never returned to the system, so the pool's size
+ * is the peak of chunk memory in use (the cache capacity plus what readers hold), per class.
+ * Under AddressSanitizer chunks use malloc, so use-after-free of a chunk is still caught. */
+#define POOL_GRAIN 64
+#define POOL_MAX_BYTES (64u << 10)
+#define POOL_CLASSES (POOL_MAX_BYTES / POOL_GRAIN)
+#define POOL_REGION_BYTES (2u << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_ENABLED 0
+#else
+#define POOL_ENABLED 1
+#endif
+
+struct pool_free {
+    struct pool_free *next;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct pool_free *free[POOL_CLASSES];
+    uint8_t *region; /* carving point of the newest region */
+    size_t region_left;
+} pool = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t pool_bytes(uint32_t cap)
+{
+    return (sizeof(struct chunk) + (size_t)cap + POOL_GRAIN - 1) / POOL_GRAIN * POOL_GRAIN;
+}
+
+/* A new region aligned to its size (so the kernel can back it with one huge page); NULL when
+   the system refuses the mapping. */
+static uint8_t *pool_region(void)
+{
+    size_t len = 2 * (size_t)POOL_REGION_BYTES;
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    uintptr_t a = ((uintptr_t)p + POOL_REGION_BYTES - 1) & ~(uintptr_t)(POOL_REGION_BYTES - 1);
+    uint8_t *r = (uint8_t *)a;
+    if (r > p) munmap(p, (size_t)(r - p));
+    size_t tail = (size_t)(p + len - (r + POOL_REGION_BYTES));
+    if (tail) munmap(r + POOL_REGION_BYTES, tail);
+    madvise(r, POOL_REGION_BYTES, MADV_HUGEPAGE); /* advice only: fine if refused */
+    return r;
+}
+
+static void *pool_alloc(size_t bytes)
+{
+    if (!POOL_ENABLED || bytes > POOL_MAX_BYTES) return xmalloc(bytes);
+    size_t c = bytes / POOL_GRAIN - 1;
+    pthread_mutex_lock(&pool.mu);
+    void *p = pool.free[c];
+    if (p) {
+        pool.free[c] = pool.free[c]->next;
+    } else {
+        if (pool.region_left < bytes) { /* the rest of the old region (< 64 KiB) is left */
+            uint8_t *r = pool_region();
+            if (!r) { /* out of memory: xmalloc fails loudly, or the block joins the pool */
+                pthread_mutex_unlock(&pool.mu);
+                return xmalloc(bytes);
+            }
+            pool.region = r;
+            pool.region_left = POOL_REGION_BYTES;
+        }
+        p = pool.region;
+        pool.region += bytes;
+        pool.region_left -= bytes;
+    }
+    pthread_mutex_unlock(&pool.mu);
+    return p;
+}
+
+static void pool_release(void *p, size_t bytes)
+{
+    if (!POOL_ENABLED || bytes > POOL_MAX_BYTES) {
+        free(p);
+        return;
+    }
+    struct pool_free *f = p;
+    size_t c = bytes / POOL_GRAIN - 1;
+    pthread_mutex_lock(&pool.mu);
+    f->next = pool.free[c];
+    pool.free[c] = f;
+    pthread_mutex_unlock(&pool.mu);
+}
+
 struct chunk *chunk_new(uint32_t cap)
 {
-    struct chunk *ch = xmalloc(sizeof *ch + cap);
+    struct chunk *ch = pool_alloc(pool_bytes(cap));
     atomic_init(&ch->refs, 1);
     ch->len = 0;
     ch->cap = cap;
@@ -115,7 +208,7 @@ void chunk_unref(struct chunk *ch)
     if (!ch) return;
     unsigned old = atomic_fetch_sub_explicit(&ch->refs, 1, memory_order_acq_rel);
     ASSERT(old > 0);
-    if (old == 1) free(ch);
+    if (old == 1) pool_release(ch, pool_bytes(ch->cap));
 }
 
 static struct shard *shard_of(struct chunk_cache *c, uint64_t h)

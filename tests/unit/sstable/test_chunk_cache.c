@@ -168,3 +168,29 @@ Test(chunk_cache, table_stays_consistent_through_evictions)
     }
     chunk_cache_destroy(c);
 }
+
+/* Chunk memory is recycled per size class: chunks of many sizes (pooled ones and ones too big
+   for the pool), freed and allocated again in a shuffled order, never overlap. */
+Test(chunk_cache, chunks_of_every_size_keep_their_own_bytes)
+{
+    enum { N = 600 };
+    static struct chunk *live[N];
+    static uint8_t value[N];
+    uint32_t caps[] = {0, 1, 47, 48, 49, 4100, 16388, 65000, 65536, 70000, 200000};
+    size_t ncaps = sizeof caps / sizeof caps[0];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            if (live[i] && (i + round) % 3 != 0) continue;
+            chunk_unref(live[i]);
+            uint32_t cap = caps[(size_t)(i * 7 + round) % ncaps];
+            value[i] = (uint8_t)(i * 13 + round);
+            live[i] = filled(cap, value[i]);
+        }
+        for (int i = 0; i < N; i++) {
+            struct chunk *ch = live[i];
+            for (uint32_t k = 0; k < ch->len; k++)
+                cr_assert_eq(ch->data[k], value[i], "chunk %d byte %u overwritten", i, k);
+        }
+    }
+    for (int i = 0; i < N; i++) chunk_unref(live[i]);
+}
