@@ -14,6 +14,7 @@
  */
 #include "replication/coordinator.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -328,6 +329,26 @@ static void read_done(struct evloop_work *wk)
     rd->done_cb(rd, rc);
 }
 
+/* A single-partition read that no SSTable can answer (memtables only: no disk, nothing to
+   wait for) runs on the loop itself, sparing the hand-off to a pool thread and back, which
+   costs more than such a read. False: nothing was read or called; use the pool. */
+static bool read_inline(struct coordinator_read *rd)
+{
+    if (rd->ncmds != 1 || !rd->cmds[0].single) return false;
+    struct read_cmd cmd = rd->cmds[0];
+    cmd.memory_only = true;
+    int rc = store_read(rd->c->store, &cmd, &rd->wrap, &rd->err.em);
+    if (rc == -EWOULDBLOCK) {
+        memset(&rd->err, 0, sizeof rd->err);
+        return false;
+    }
+    if (rc < 0 && rd->err.em.code == 0)
+        errmsg_set(&rd->err.em, rc, "read failed: %s", err_name(rc));
+    rd->status = rc;
+    read_done(&rd->work);
+    return true;
+}
+
 void coordinator_read(struct coordinator *c, struct coordinator_read *rd)
 {
     memset(&rd->err, 0, sizeof rd->err);
@@ -355,7 +376,7 @@ void coordinator_read(struct coordinator *c, struct coordinator_read *rd)
     rd->work.work_fn = read_work;
     rd->work.done_fn = read_done;
     if (range) evloop_work(&rd->work);
-    else evloop_work_batched(&rd->work); /* partitions: short, batched per loop turn */
+    else if (!read_inline(rd)) evloop_work_batched(&rd->work); /* batched per loop turn */
 }
 
 /* ---- compare-and-set ---- */

@@ -10,7 +10,9 @@
  * store_apply and are acknowledged once store_on_durable says the commit log holds them
  * (WriteTimeout after write_request_timeout with received/blockfor/writeType); reads run
  * store_read on libuv's thread pool because they do disk I/O (single-partition reads batched
- * per loop iteration with evloop_work_batched, token ranges one pool job each), with the caller's
+ * per loop iteration with evloop_work_batched, token ranges one pool job each) — except a
+ * one-partition read no SSTable can hold (bloom filters), which reads only memtables and runs
+ * on the loop itself (read_cmd.memory_only; the pool hand-off costs more), with the caller's
  * visitor writing the result, and stop with ReadTimeout past their deadline. Remote replicas and
  * messaging plug in behind the same calls.
  *

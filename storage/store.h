@@ -130,6 +130,10 @@ struct read_cmd {
     const uint8_t *resume_ck;
     uint32_t resume_ck_len;
     bool resume_static_done; /* the static row of resume_key was already returned */
+    /* single only: answer -EWOULDBLOCK, before reading anything, when an SSTable may hold the
+       key (bloom filter), so an event loop can serve memtable-only reads without risking a
+       wait for the disk and hand the rest to a pool thread. */
+    bool memory_only;
 };
 
 /* Visitor return codes. */

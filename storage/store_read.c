@@ -8,6 +8,7 @@
  */
 #include "storage/store_read.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,8 +124,24 @@ static void close_all(struct part_iter **its, size_t n)
     for (size_t i = 0; i < n; i++) part_iter_close(its[i]);
 }
 
+/* True when an SSTable of the view may hold the key (its token span and bloom filter). */
+static bool sstables_may_hold(const struct table_view *v, const struct pkey *key)
+{
+    uint64_t h[2];
+    bool hashed = false;
+    for (uint32_t i = 0; i < v->nsst; i++) {
+        const struct sstable_stats *ss = sstable_get_stats(v->ssts[i]);
+        if (key->token < ss->first_token || key->token > ss->last_token) continue;
+        if (!hashed) bloom_hash(key->key, key->len, h);
+        hashed = true;
+        if (sstable_may_contain_hash(v->ssts[i], h)) return true;
+    }
+    return false;
+}
+
 static int read_single(struct read_ctx *c)
 {
+    if (c->cmd->memory_only && sstables_may_hold(c->v, &c->cmd->key)) return -EWOULDBLOCK;
     const struct table_view *v = c->v;
     const struct pkey *key = &c->cmd->key;
     bool resume = resumes_here(c, key);

@@ -1,6 +1,7 @@
 /* Tests through the store façade: write, flush, read back; merge across the memtable and
    SSTables; paging; truncate; memory pressure; restart with commit-log replay after a crash. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -764,5 +765,40 @@ Test(store, memtable_flush_period_flushes_idle_memtables)
     cr_expect_eq(ts.flushes, 1u, "the memtable was flushed by its period alone");
     cr_expect_eq(ts.live_sstables, 1u);
     cr_expect_str_eq(read_key(&f, "a"), "a:[1=1]");
+    sfx_fini(&f);
+}
+
+/* memory_only: an event loop may read a partition no SSTable can hold without waiting for the
+   disk; a key an SSTable may hold is refused with -EWOULDBLOCK before the visitor hears of it. */
+static int memory_only_read(struct sfx *f, const char *key, struct collect *c)
+{
+    struct read_cmd cmd = {.single = true, .memory_only = true, .table_id = f->s->id};
+    cmd.key.key = (const uint8_t *)key;
+    cmd.key.len = (uint32_t)strlen(key);
+    cmd.key.token = murmur3_token(key, cmd.key.len);
+    struct read_visitor v = {on_start, on_row, on_end, c};
+    struct errmsg em = {0};
+    return store_read(f->st, &cmd, &v, &em);
+}
+
+Test(store, memory_only_reads_refuse_keys_an_sstable_may_hold)
+{
+    struct sfx f;
+    sfx_init(&f);
+    put(&f, "flushed", 1, 10, 1, true);
+    flush(&f);
+    put(&f, "fresh", 1, 10, 2, true);
+    struct collect c = {.vcol = f.c.v, .a = &f.a};
+    cr_assert_eq(memory_only_read(&f, "flushed", &c), -EWOULDBLOCK);
+    cr_assert_eq(c.b.len, 0, "the visitor was called before the refusal");
+    cr_assert_eq(memory_only_read(&f, "fresh", &c), 0);
+    buf_put_u8(&c.b, 0);
+    cr_expect_str_eq((char *)c.b.data, "fresh:[1=2]");
+    buf_deinit(&c.b);
+    struct collect none = {.vcol = f.c.v, .a = &f.a};
+    cr_assert_eq(memory_only_read(&f, "absent", &none), 0, "a key in no SSTable is answered");
+    cr_assert_eq(none.b.len, 0);
+    buf_deinit(&none.b);
+    cr_expect_str_eq(read_key(&f, "flushed"), "flushed:[1=1]");
     sfx_fini(&f);
 }
