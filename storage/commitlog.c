@@ -606,8 +606,10 @@ int commitlog_open(const struct commitlog_config *c, struct commitlog **out, str
         errmsg_set(em, rc, "cannot start the commit log threads");
         goto fail;
     }
-    log_info("commitlog", "opened dir=%s mode=%d old_segments=%u next_id=%u", cl->dir,
-             (int)c->sync_mode, cl->stats.segments, cl->next_id);
+    log_info("commitlog", "opened dir=%s mode=%s old_segments=%u next_id=%u", cl->dir,
+             c->sync_mode == COMMITLOG_SYNC_PERIODIC ? "periodic"
+             : c->sync_mode == COMMITLOG_SYNC_BATCH  ? "batch"
+                                                     : "group", cl->stats.segments, cl->next_id);
     *out = cl;
     return 0;
 fail:
