@@ -52,7 +52,7 @@ struct table_schema *table_schema_new(const char *keyspace, const char *name, co
     return s;
 }
 
-static struct str_map copy_map(struct arena *a, const struct str_map *m)
+struct str_map str_map_copy(struct arena *a, const struct str_map *m)
 {
     struct str_map c = {.n = m->n};
     if (!m->n) return c;
@@ -97,10 +97,10 @@ struct table_schema *table_schema_copy(const struct table_schema *src)
     s->opts.additional_write_policy = dup_opt(a, src->opts.additional_write_policy);
     s->opts.read_repair = dup_opt(a, src->opts.read_repair);
     s->opts.memtable = dup_opt(a, src->opts.memtable);
-    s->opts.caching = copy_map(a, &src->opts.caching);
-    s->opts.compaction = copy_map(a, &src->opts.compaction);
-    s->opts.compression = copy_map(a, &src->opts.compression);
-    s->opts.extensions = copy_map(a, &src->opts.extensions);
+    s->opts.caching = str_map_copy(a, &src->opts.caching);
+    s->opts.compaction = str_map_copy(a, &src->opts.compaction);
+    s->opts.compression = str_map_copy(a, &src->opts.compression);
+    s->opts.extensions = str_map_copy(a, &src->opts.extensions);
     return s;
 }
 

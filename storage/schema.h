@@ -54,6 +54,8 @@ struct str_map {
     const char *const *values;
 };
 const char *str_map_get(const struct str_map *m, const char *key);
+/* A deep copy of m (keys and values) in a. */
+struct str_map str_map_copy(struct arena *a, const struct str_map *m);
 
 /* Table options (CQL WITH ...), defaults as Cassandra 4.1. Derived fields are set by finish. */
 struct table_options {

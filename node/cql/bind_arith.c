@@ -9,6 +9,7 @@
 
 #include "node/base/be.h"
 #include "node/cql/bind_int.h"
+#include "node/cql/numval.h"
 
 static bool is_integral(enum cql_type_id id)
 {
@@ -44,36 +45,6 @@ static void get(enum cql_type_id id, const struct bind_value *v, int64_t *i, dou
     }
     }
     *d = (double)*i;
-}
-
-static void put(enum cql_type_id id, int64_t i, double d, struct buf *b)
-{
-    switch (id) {
-    case CQL_TINYINT:
-        buf_put_u8(b, (uint8_t)i);
-        break;
-    case CQL_SMALLINT:
-        buf_put_be16(b, (uint16_t)i);
-        break;
-    case CQL_INT:
-        buf_put_be32(b, (uint32_t)i);
-        break;
-    case CQL_BIGINT:
-        buf_put_be64(b, (uint64_t)i);
-        break;
-    case CQL_FLOAT: {
-        float f = (float)d;
-        uint32_t u;
-        memcpy(&u, &f, 4);
-        buf_put_be32(b, u);
-        break;
-    }
-    default: {
-        uint64_t u;
-        memcpy(&u, &d, 8);
-        buf_put_be64(b, u);
-    }
-    }
 }
 
 static int apply(enum cql_type_id id, char op, int64_t a, int64_t b, double x, double y,
@@ -146,7 +117,7 @@ int bind_arith(struct bind_env *env, const struct ast_term *t, const struct bind
         if ((rc = apply(id, '-', ai, bi, ad, bd, &ri, &rd, em))) return rc;
         struct buf o;
         buf_init(&o);
-        put(id, ri, rd, &o);
+        numval_put(id, ri, rd, &o);
         bind_out_buf(env, &o, out);
         buf_deinit(&o);
         return 0;
@@ -168,7 +139,7 @@ int bind_arith(struct bind_env *env, const struct ast_term *t, const struct bind
     if ((rc = apply(id, t->u.binop.op, ai, bi, ad, bd, &ri, &rd, em))) return rc;
     struct buf o;
     buf_init(&o);
-    put(id, ri, rd, &o);
+    numval_put(id, ri, rd, &o);
     bind_out_buf(env, &o, out);
     buf_deinit(&o);
     return 0;

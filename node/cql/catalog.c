@@ -364,27 +364,12 @@ bool catalog_edit_drop_type(struct catalog_edit *e, const char *keyspace, const 
     return false;
 }
 
-static struct str_map copy_map(struct arena *a, const struct str_map *m)
-{
-    struct str_map c = {.n = m->n};
-    if (!m->n) return c;
-    const char **k = arena_alloc(a, m->n * sizeof *k);
-    const char **v = arena_alloc(a, m->n * sizeof *v);
-    for (uint32_t i = 0; i < m->n; i++) {
-        k[i] = arena_strdup(a, m->keys[i]);
-        v[i] = arena_strdup(a, m->values[i]);
-    }
-    c.keys = k;
-    c.values = v;
-    return c;
-}
-
 static struct catalog_index copy_index(struct arena *a, const struct catalog_index *ix)
 {
     return (struct catalog_index){.table = arena_strdup(a, ix->table),
                                   .name = arena_strdup(a, ix->name),
                                   .kind = arena_strdup(a, ix->kind),
-                                  .options = copy_map(a, &ix->options)};
+                                  .options = str_map_copy(a, &ix->options)};
 }
 
 void catalog_edit_put_index(struct catalog_edit *e, const char *keyspace,

@@ -9,6 +9,7 @@
 
 #include "node/base/be.h"
 #include "node/cql/functions_int.h"
+#include "node/cql/numval.h"
 #include "storage/value_format.h"
 #include "storage/varnum.h"
 
@@ -113,53 +114,6 @@ int functions_agg_add(const struct functions_inst *f, struct functions_agg *s,
     return 0;
 }
 
-static void put_number(const struct cql_type *t, int64_t i, double d, struct buf *b)
-{
-    switch (t->id) {
-    case CQL_TINYINT:
-        buf_put_u8(b, (uint8_t)i);
-        break;
-    case CQL_SMALLINT:
-        buf_put_be16(b, (uint16_t)i);
-        break;
-    case CQL_INT:
-        buf_put_be32(b, (uint32_t)i);
-        break;
-    case CQL_BIGINT:
-    case CQL_COUNTER:
-        buf_put_be64(b, (uint64_t)i);
-        break;
-    case CQL_FLOAT: {
-        float f = (float)d;
-        uint32_t u;
-        memcpy(&u, &f, 4);
-        buf_put_be32(b, u);
-        break;
-    }
-    case CQL_DOUBLE: {
-        uint64_t u;
-        memcpy(&u, &d, 8);
-        buf_put_be64(b, u);
-        break;
-    }
-    case CQL_VARINT: {
-        struct varnum n;
-        varnum_init(&n);
-        varnum_set_i64(&n, i);
-        varnum_to_twos(&n, b);
-        varnum_deinit(&n);
-        break;
-    }
-    default: {
-        struct buf t2;
-        buf_init(&t2);
-        value_format_java_double(&t2, d);
-        if (varnum_parse_decimal((const char *)t2.data, t2.len, b) != 0) buf_put_be32(b, 0);
-        buf_deinit(&t2);
-    }
-    }
-}
-
 void functions_agg_result(const struct functions_inst *f, const struct functions_agg *s,
                           struct arena *a, struct bind_value *out)
 {
@@ -185,7 +139,7 @@ void functions_agg_result(const struct functions_inst *f, const struct functions
             d = s->sum_d / (double)s->count;
         }
         if (integral(t->id)) d = (double)i;
-        put_number(t, i, d, &b);
+        numval_put(t->id, i, d, &b);
     }
     *out = (struct bind_value){.kind = BIND_VALUE,
                                .len = (uint32_t)b.len,
